@@ -1,0 +1,32 @@
+package org.jccl.algorithms;
+
+import java.nio.ByteBuffer;
+import org.jccl.core.Exchange;
+
+/**
+ * Dissemination barrier (Hensgen, Finkel and Manber).
+ *
+ * <p>In round k (k = 1, 2, 4, … below p) rank r sends an empty message to r+k and waits for one
+ * from r-k. After ⌈log2 p⌉ rounds every rank has heard, directly or through others, from every
+ * rank, so no rank leaves before all have entered. Works for any p, no power of two needed.
+ *
+ * <p>Cost: ⌈log2 p⌉·α, zero payload bytes.
+ */
+public final class DisseminationBarrier {
+    /** Selection name. */
+    public static final String NAME = "dissemination";
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
+
+    private DisseminationBarrier() {
+    }
+
+    /** Returns once every rank has entered. */
+    public static void run(Exchange x) {
+        int p = x.size();
+        int r = x.rank();
+        for (int k = 1; k < p; k <<= 1) {
+            x.sendRecv((r + k) % p, EMPTY.duplicate(), (r - k + p) % p, EMPTY.duplicate());
+        }
+    }
+}

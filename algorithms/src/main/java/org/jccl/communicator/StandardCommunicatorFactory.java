@@ -1,0 +1,118 @@
+package org.jccl.communicator;
+
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.jccl.Communicator;
+import org.jccl.Configuration;
+import org.jccl.JcclException;
+import org.jccl.algorithms.AlgorithmSelector;
+import org.jccl.rendezvous.MemoryRendezvousStore;
+import org.jccl.rendezvous.RendezvousStore;
+import org.jccl.rendezvous.StoreBootstrap;
+import org.jccl.rendezvous.TcpRendezvousClient;
+import org.jccl.rendezvous.TcpRendezvousServer;
+import org.jccl.spi.Bootstrap;
+import org.jccl.spi.CommunicatorFactory;
+import org.jccl.spi.ConnectOptions;
+import org.jccl.spi.Transport;
+import org.jccl.spi.TransportContext;
+import org.jccl.spi.TransportProvider;
+
+/**
+ * Builds a world communicator: rank 0 serves the rendezvous store, every rank joins it, the ranks
+ * agree on a job id and size, the transport connects through the store, and a final barrier makes
+ * sure everyone is ready before the first collective.
+ */
+public final class StandardCommunicatorFactory implements CommunicatorFactory {
+    private static final String MEMORY_PREFIX = "mem:";
+
+    @Override
+    public Communicator connect(ConnectOptions o) {
+        int rank = o.rank();
+        AlgorithmSelector selector = new AlgorithmSelector(o.algorithms(), rank);
+        TransportProvider provider = provider(o.transport(), rank);
+        Instant deadline = Instant.now().plus(o.timeout());
+        boolean inMemory = o.rendezvous().startsWith(MEMORY_PREFIX);
+        TcpRendezvousServer server = null;
+        RendezvousStore store = null;
+        try {
+            if (inMemory) {
+                store = MemoryRendezvousStore.open(o.rendezvous().substring(MEMORY_PREFIX.length()), rank);
+            } else {
+                if (rank == 0) {
+                    server = TcpRendezvousServer.start(o.rendezvous(), o.secret());
+                }
+                store = TcpRendezvousClient.connect(rank, o.rendezvous(), o.secret(), deadline);
+            }
+            if (store.add("rank/" + rank, 1) != 1) {
+                throw new JcclException(rank, "init", "another process already joined this job as rank " + rank);
+            }
+            long jobId = agreeOnJob(store, o, deadline);
+            String host = inMemory ? null : o.rendezvous().substring(0, o.rendezvous().lastIndexOf(':'));
+            Bootstrap bootstrap = new StoreBootstrap(store, "transport", rank, o.size(), o.timeout());
+            Transport transport = provider.open(new Context(rank, o.size(), o.timeout(), jobId, o.secret(),
+                    o.socketInterface(), host, bootstrap));
+            bootstrap.barrier();
+            return new TransportCommunicator(rank, o.size(), 0, provider.name(), transport,
+                    closer(store, server), selector, o.timeout().toNanos(),
+                    Configuration.intProperty(Configuration.PROP_CHUNK_BYTES, Configuration.DEFAULT_CHUNK_BYTES));
+        } catch (RuntimeException e) {
+            try {
+                closer(store, server).close();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw e instanceof JcclException j ? j : new JcclException(rank, "init", e.toString(), e);
+        }
+    }
+
+    private static long agreeOnJob(RendezvousStore store, ConnectOptions o, Instant deadline) {
+        if (o.rank() == 0) {
+            long id = new SecureRandom().nextLong();
+            store.set("job", ByteBuffer.allocate(12).putLong(id).putInt(o.size()).array());
+            return id;
+        }
+        ByteBuffer job = ByteBuffer.wrap(store.get("job", deadline));
+        long id = job.getLong();
+        int size = job.getInt();
+        if (size != o.size()) {
+            throw new JcclException(o.rank(), "init", "this rank has size " + o.size() + " but rank 0 has size " + size);
+        }
+        return id;
+    }
+
+    private static TransportProvider provider(String name, int rank) {
+        List<String> names = new ArrayList<>();
+        for (TransportProvider p : ServiceLoader.load(TransportProvider.class)) {
+            if (p.name().equals(name)) {
+                String why = p.unavailableReason();
+                if (why != null) {
+                    throw new JcclException(rank, "init", "transport '" + name + "' is unavailable: " + why);
+                }
+                return p;
+            }
+            names.add(p.name());
+        }
+        throw new JcclException(rank, "init", "unknown transport '" + name + "'; on the class path: " + names);
+    }
+
+    private static AutoCloseable closer(RendezvousStore store, TcpRendezvousServer server) {
+        return () -> {
+            if (store != null) {
+                store.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+        };
+    }
+
+    private record Context(int rank, int size, Duration timeout, long jobId, String secret, String socketInterface,
+                           String rendezvousHost, Bootstrap bootstrap) implements TransportContext {
+    }
+}

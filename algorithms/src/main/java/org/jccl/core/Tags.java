@@ -1,0 +1,30 @@
+package org.jccl.core;
+
+/**
+ * The 64-bit transport tag of every message:
+ * <pre>
+ *  63        48 47 46 45                                        0
+ * +------------+-----+------------------------------------------+
+ * | comm id 16 | k 2 | collective sequence 46 / user tag 32     |
+ * +------------+-----+------------------------------------------+
+ * </pre>
+ * k = 0 for collectives (all messages of collective #seq share one tag and match in FIFO order per
+ * pair of ranks), k = 1 for point-to-point (the user's tag). Distinct communicators and distinct
+ * collectives therefore never share a tag, even when they run back to back with no barrier.
+ */
+public final class Tags {
+    private static final long SEQUENCE_MASK = (1L << 46) - 1;
+
+    private Tags() {
+    }
+
+    /** The tag of collective number {@code sequence} on communicator {@code commId}. */
+    public static long collective(int commId, long sequence) {
+        return ((long) (commId & 0xffff) << 48) | (sequence & SEQUENCE_MASK);
+    }
+
+    /** The tag of user point-to-point messages with {@code userTag} on communicator {@code commId}. */
+    public static long pointToPoint(int commId, int userTag) {
+        return ((long) (commId & 0xffff) << 48) | (1L << 46) | (userTag & 0xffffffffL);
+    }
+}

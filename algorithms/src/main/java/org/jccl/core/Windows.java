@@ -1,0 +1,24 @@
+package org.jccl.core;
+
+import java.nio.ByteBuffer;
+
+/** Sub-windows of buffers that keep the byte order ({@link ByteBuffer#slice} resets it). */
+public final class Windows {
+    private Windows() {
+    }
+
+    /** The bytes {@code [offset, offset + length)} of {@code b}'s window as a new zero-based buffer. */
+    public static ByteBuffer of(ByteBuffer b, int offset, int length) {
+        return b.slice(b.position() + offset, length).order(b.order());
+    }
+
+    /** {@code b}'s whole window as a new zero-based buffer. */
+    public static ByteBuffer of(ByteBuffer b) {
+        return b.slice(b.position(), b.remaining()).order(b.order());
+    }
+
+    /** Copies {@code src}'s window into {@code dst} at its position; neither buffer's position moves. */
+    public static void copy(ByteBuffer src, ByteBuffer dst) {
+        dst.duplicate().put(src.duplicate());
+    }
+}

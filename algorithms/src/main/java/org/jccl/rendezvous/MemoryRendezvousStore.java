@@ -1,0 +1,102 @@
+package org.jccl.rendezvous;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jccl.JcclException;
+
+/**
+ * A store shared by the ranks of one JVM (the {@code mem:NAME} rendezvous), for ranks as threads.
+ * Each rank opens its own handle; the store is forgotten when the last handle closes.
+ */
+public final class MemoryRendezvousStore implements RendezvousStore {
+    private static final Map<String, Shared> STORES = new ConcurrentHashMap<>();
+
+    private static final class Shared {
+        final Map<String, byte[]> values = new HashMap<>();
+        int handles;
+    }
+
+    private final String name;
+    private final Shared shared;
+    private final int rank;
+    private boolean closed;
+
+    private MemoryRendezvousStore(String name, Shared shared, int rank) {
+        this.name = name;
+        this.shared = shared;
+        this.rank = rank;
+    }
+
+    /** Opens a handle on the store called {@code name}, creating it when needed. */
+    public static MemoryRendezvousStore open(String name, int rank) {
+        Shared s = STORES.compute(name, (k, v) -> {
+            Shared x = v == null ? new Shared() : v;
+            synchronized (x) {
+                x.handles++;
+            }
+            return x;
+        });
+        return new MemoryRendezvousStore(name, s, rank);
+    }
+
+    @Override
+    public void set(String key, byte[] value) {
+        synchronized (shared) {
+            shared.values.put(key, value.clone());
+            shared.notifyAll();
+        }
+    }
+
+    @Override
+    public byte[] get(String key, Instant deadline) {
+        synchronized (shared) {
+            while (true) {
+                byte[] v = shared.values.get(key);
+                if (v != null) {
+                    return v.clone();
+                }
+                long waitMs = Duration.between(Instant.now(), deadline).toMillis();
+                if (waitMs <= 0) {
+                    throw new JcclException(rank, "rendezvous", "timed out waiting for key '" + key
+                            + "' in store mem:" + name + " (did every rank start?)");
+                }
+                try {
+                    shared.wait(waitMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new JcclException(rank, "rendezvous", "interrupted", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public long add(String key, long delta) {
+        synchronized (shared) {
+            byte[] old = shared.values.get(key);
+            long v = (old == null ? 0 : Codec.readLong(old)) + delta;
+            shared.values.put(key, Codec.longBytes(v));
+            shared.notifyAll();
+            return v;
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (shared) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            shared.handles--;
+        }
+        STORES.computeIfPresent(name, (k, v) -> {
+            synchronized (v) {
+                return v.handles == 0 ? null : v;
+            }
+        });
+    }
+}

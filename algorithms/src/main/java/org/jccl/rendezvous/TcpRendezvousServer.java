@@ -1,0 +1,198 @@
+package org.jccl.rendezvous;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jccl.JcclException;
+import org.jccl.spi.SecretProof;
+
+/**
+ * The store server that rank 0 runs: blocking sockets, one daemon thread per client (a job has
+ * one client per rank, and they are idle after start-up).
+ */
+public final class TcpRendezvousServer implements AutoCloseable {
+    private final ServerSocket server;
+    private final String secret;
+    private final Map<String, byte[]> values = new HashMap<>();
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private TcpRendezvousServer(ServerSocket server, String secret) {
+        this.server = server;
+        this.secret = secret;
+        this.acceptor = new Thread(this::acceptLoop, "jccl-store-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /**
+     * Serves on {@code hostPort}: bound to that address when it is a loopback address, else to
+     * every interface on that port (the name may resolve differently on other nodes).
+     */
+    public static TcpRendezvousServer start(String hostPort, String secret) {
+        InetSocketAddress a = StoreProtocol.parseAddress(hostPort);
+        try {
+            InetAddress host = InetAddress.getByName(a.getHostString());
+            InetSocketAddress bind = host.isLoopbackAddress()
+                    ? new InetSocketAddress(host, a.getPort()) : new InetSocketAddress(a.getPort());
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(bind, 128);
+            return new TcpRendezvousServer(s, secret);
+        } catch (IOException e) {
+            throw new JcclException(0, "rendezvous", "cannot serve the store on " + hostPort + ": " + e.getMessage()
+                    + " (is another job using that port? set JCCL_RENDEZVOUS to a free one)", e);
+        }
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = server.accept();
+                clients.add(s);
+                Thread t = new Thread(() -> serve(s), "jccl-store-client");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    System.err.println("jccl: rendezvous store stopped accepting: " + e);
+                }
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+            byte[] nonce = SecretProof.nonce();
+            out.writeInt(StoreProtocol.MAGIC);
+            out.writeByte(StoreProtocol.VERSION);
+            out.writeByte(secret != null ? 1 : 0);
+            out.write(nonce);
+            out.flush();
+            if (in.readInt() != StoreProtocol.MAGIC || in.readByte() != StoreProtocol.VERSION) {
+                return;
+            }
+            byte[] proof = new byte[SecretProof.PROOF_BYTES];
+            in.readFully(proof);
+            if (secret != null && !SecretProof.verify(secret, StoreProtocol.PURPOSE, nonce, proof)) {
+                out.writeByte(StoreProtocol.BAD_SECRET);
+                out.flush();
+                return;
+            }
+            out.writeByte(StoreProtocol.OK);
+            out.flush();
+            while (!closed) {
+                byte op = in.readByte();
+                String key = in.readUTF();
+                byte[] value = StoreProtocol.readValue(in);
+                long waitMillis = in.readLong();
+                handle(op, key, value, waitMillis, out);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // client left or spoke garbage: its connection ends, the store goes on
+        } finally {
+            clients.remove(s);
+        }
+    }
+
+    private void handle(byte op, String key, byte[] value, long waitMillis, DataOutputStream out) throws IOException {
+        switch (op) {
+            case StoreProtocol.OP_SET -> {
+                synchronized (values) {
+                    values.put(key, value);
+                    values.notifyAll();
+                }
+                reply(out, StoreProtocol.OK, new byte[0]);
+            }
+            case StoreProtocol.OP_ADD -> {
+                long v;
+                synchronized (values) {
+                    byte[] old = values.get(key);
+                    v = (old == null ? 0 : Codec.readLong(old)) + Codec.readLong(value);
+                    values.put(key, Codec.longBytes(v));
+                    values.notifyAll();
+                }
+                reply(out, StoreProtocol.OK, Codec.longBytes(v));
+            }
+            case StoreProtocol.OP_GET -> {
+                byte[] v = awaitValue(key, waitMillis);
+                reply(out, v == null ? StoreProtocol.TIMED_OUT : StoreProtocol.OK, v == null ? new byte[0] : v);
+            }
+            default -> reply(out, StoreProtocol.BAD_REQUEST, new byte[0]);
+        }
+    }
+
+    private byte[] awaitValue(String key, long waitMillis) {
+        long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+        synchronized (values) {
+            while (!closed) {
+                byte[] v = values.get(key);
+                if (v != null) {
+                    return v;
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return null;
+                }
+                try {
+                    values.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static void reply(DataOutputStream out, byte status, byte[] value) throws IOException {
+        out.writeByte(status);
+        StoreProtocol.writeValue(out, value);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Socket s : clients) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        synchronized (values) {
+            values.notifyAll();
+        }
+        try {
+            acceptor.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.jccl;
+
+import java.time.Duration;
+
+/**
+ * Every name jccl reads from the environment or from system properties, with its default, in one
+ * place. Environment variables configure a job; system properties tune internals and are meant for
+ * experiments and tests.
+ */
+public final class Configuration {
+    private Configuration() {
+    }
+
+    /** Rank of this process. */
+    public static final String ENV_RANK = "JCCL_RANK";
+    /** Number of ranks. */
+    public static final String ENV_SIZE = "JCCL_SIZE";
+    /** {@code host:port} of the rendezvous store that rank 0 serves. */
+    public static final String ENV_RENDEZVOUS = "JCCL_RENDEZVOUS";
+    /** Transport name: {@code tcp} (default), {@code ucx} or {@code inproc}. */
+    public static final String ENV_TRANSPORT = "JCCL_TRANSPORT";
+    /** Seconds any blocking step may take before it fails. */
+    public static final String ENV_TIMEOUT = "JCCL_TIMEOUT";
+    /** Interface name, comma list of names, or name prefix whose address the TCP transport uses. */
+    public static final String ENV_SOCKET_IFNAME = "JCCL_SOCKET_IFNAME";
+    /** Shared job secret; when set every store and data connection proves it. */
+    public static final String ENV_SECRET = "JCCL_SECRET";
+    /** Prefix of the per-collective algorithm overrides, e.g. {@code JCCL_ALGO_ALLREDUCE=ring}. */
+    public static final String ENV_ALGO_PREFIX = "JCCL_ALGO_";
+
+    /** Transport used when none is named. */
+    public static final String DEFAULT_TRANSPORT = "tcp";
+    /** Timeout used when none is given. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+
+    /** System property: messages above this many bytes use rendezvous on TCP (sender waits for the receive). */
+    public static final String PROP_TCP_EAGER_LIMIT = "jccl.tcp.eagerLimit";
+    /** Default of {@link #PROP_TCP_EAGER_LIMIT}: 64 KiB. */
+    public static final int DEFAULT_TCP_EAGER_LIMIT = 64 * 1024;
+
+    /** System property: bytes of early (unexpected) eager messages a TCP connection holds before it stops reading. */
+    public static final String PROP_TCP_UNEXPECTED_LIMIT = "jccl.tcp.unexpectedLimit";
+    /** Default of {@link #PROP_TCP_UNEXPECTED_LIMIT}: 64 MiB. */
+    public static final long DEFAULT_TCP_UNEXPECTED_LIMIT = 64L * 1024 * 1024;
+
+    /** System property: pipeline chunk size in bytes for the bandwidth-bound algorithms. */
+    public static final String PROP_CHUNK_BYTES = "jccl.chunkBytes";
+    /** Default of {@link #PROP_CHUNK_BYTES}: 512 KiB. */
+    public static final int DEFAULT_CHUNK_BYTES = 512 * 1024;
+
+    /** Reads an integer system property, falling back to {@code def}. */
+    public static int intProperty(String name, int def) {
+        String v = System.getProperty(name);
+        return v == null ? def : Integer.parseInt(v.trim());
+    }
+
+    /** Reads a long system property, falling back to {@code def}. */
+    public static long longProperty(String name, long def) {
+        String v = System.getProperty(name);
+        return v == null ? def : Long.parseLong(v.trim());
+    }
+}

@@ -1,0 +1,15 @@
+package org.jccl.spi;
+
+import org.jccl.JcclException;
+
+/**
+ * Called by a transport when a send or receive finishes. Runs on a transport thread: an
+ * implementation must return quickly and never block.
+ */
+public interface Completion {
+    /** The operation finished; for a receive, the bytes are in the buffer. */
+    void completed();
+
+    /** The operation failed; the buffer's content is undefined. */
+    void failed(JcclException cause);
+}

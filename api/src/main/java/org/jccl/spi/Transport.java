@@ -1,0 +1,34 @@
+package org.jccl.spi;
+
+import java.nio.ByteBuffer;
+import org.jccl.JcclException;
+
+/**
+ * Non-blocking, tagged point-to-point messaging between the ranks of one job.
+ *
+ * <p>A transport moves the bytes of a buffer window ({@code position()} to {@code limit()}) and
+ * never changes the buffer's position or limit. Messages between one pair of ranks with the same
+ * tag match in FIFO order. A receive window must be exactly as long as the message. Tags are opaque
+ * 64-bit values to a transport. Sending to oneself is not supported.
+ *
+ * <p>Completions run on a transport thread and must not block. When a peer is lost, every pending
+ * operation with that peer fails with a {@link JcclException} naming the peer.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** Starts sending {@code buf}'s window to {@code peer}; the buffer must not change until completion. */
+    void send(int peer, long tag, ByteBuffer buf, Completion done);
+
+    /** Posts a receive of exactly {@code buf.remaining()} bytes from {@code peer}. */
+    void recv(int peer, long tag, ByteBuffer buf, Completion done);
+
+    /**
+     * Fails every pending and later operation with {@code cause} and tells every peer, whose
+     * transports then do the same. Idempotent.
+     */
+    void abort(JcclException cause);
+
+    /** Releases connections and threads; pending operations fail. Idempotent. */
+    @Override
+    void close();
+}

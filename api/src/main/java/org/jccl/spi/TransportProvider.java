@@ -1,0 +1,18 @@
+package org.jccl.spi;
+
+/**
+ * A transport implementation, found at run time through {@link java.util.ServiceLoader} by its
+ * {@link #name()}.
+ */
+public interface TransportProvider {
+    /** The name users select it by, e.g. {@code tcp}. */
+    String name();
+
+    /** Null when the transport can run on this machine, else what is missing and how to get it. */
+    default String unavailableReason() {
+        return null;
+    }
+
+    /** Connects to every peer of the job; returns once all connections are established. */
+    Transport open(TransportContext context);
+}
