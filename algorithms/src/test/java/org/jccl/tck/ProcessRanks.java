@@ -88,7 +88,8 @@ public final class ProcessRanks implements RankLauncher {
                     out = outputs[r].toString();
                 }
                 out.lines().filter(l -> l.startsWith("FAIL ")).forEach(l -> failures.add(l.substring(5)));
-                if (procs[r].exitValue() != 0 && failures.isEmpty()) {
+                boolean halted = procs[r].exitValue() == TckCase.HALT_STATUS && out.contains("HALTING rank " + r);
+                if (procs[r].exitValue() != 0 && !halted && failures.isEmpty()) {
                     failures.add("rank " + r + " exited with " + procs[r].exitValue() + ":\n" + tail(outputs[r]));
                 }
             }

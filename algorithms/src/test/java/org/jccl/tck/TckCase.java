@@ -20,7 +20,14 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
                       ByteOrder order, int root, int salt) {
 
     /** The operations the TCK covers. */
-    public enum Kind { BROADCAST, SCATTER, GATHER, ALLGATHER, REDUCE, ALLREDUCE, REDUCESCATTER, ALLTOALL, BARRIER, SENDRECV }
+    public enum Kind {
+        BROADCAST, SCATTER, GATHER, ALLGATHER, REDUCE, ALLREDUCE, REDUCESCATTER, ALLTOALL, BARRIER, SENDRECV,
+        /** Rank {@code root} kills its process mid-job; every other rank's allReduce must fail naming it. */
+        HALT
+    }
+
+    /** Exit status of a rank process that {@link Kind#HALT} ended on purpose. */
+    public static final int HALT_STATUS = 3;
 
     private static final byte SENTINEL = 0x5A;
     private static final int SLACK = 9;
@@ -188,7 +195,30 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
                     }
                     return verify(d, n, i -> input(from, i));
                 }
+                case HALT -> {
+                    return halt(n);
+                }
                 default -> throw new IllegalStateException(kind.toString());
+            }
+        }
+
+        String halt(int n) {
+            ByteBuffer b = buffer(n);
+            if (r == root) {
+                System.out.println("HALTING rank " + r);
+                System.out.flush();
+                Runtime.getRuntime().halt(HALT_STATUS);
+            }
+            long t0 = System.nanoTime();
+            try {
+                comm.allReduce(b, b, type, op);
+                return "rank " + r + ": allReduce succeeded although rank " + root + " died";
+            } catch (org.jccl.JcclException e) {
+                double took = (System.nanoTime() - t0) / 1e9;
+                if (!e.getMessage().startsWith("rank " + r + ": allReduce: ") || !e.getMessage().contains("rank " + root)) {
+                    return "rank " + r + ": failure does not name rank " + root + ": " + e.getMessage();
+                }
+                return took < 20 ? null : "rank " + r + ": took " + took + " s to notice rank " + root + " died";
             }
         }
 
