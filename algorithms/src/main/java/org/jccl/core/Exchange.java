@@ -3,6 +3,7 @@ package org.jccl.core;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.locks.LockSupport;
+import org.jccl.Configuration;
 import org.jccl.DataType;
 import org.jccl.JcclException;
 import org.jccl.ReduceOp;
@@ -18,7 +19,9 @@ import org.jccl.spi.Transport;
  * posts from a. Every algorithm posts its receives from a peer in the order that peer sends.
  */
 public final class Exchange {
-    private static final int SPINS = 2_000;
+    private static final int BUSY_SPINS = 64;
+    private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
+            Configuration.DEFAULT_SPIN_MICROS);
 
     private final Transport transport;
     private final int rank;
@@ -70,14 +73,21 @@ public final class Exchange {
         return r;
     }
 
-    /** Waits for {@code r}, spinning briefly and then parking, for at most the timeout. */
+    /**
+     * Waits for {@code r}: a few busy spins, then polls that yield the core for up to
+     * {@code jccl.spinMicros}, then parks, for at most the timeout.
+     */
     public void await(Request r) {
         if (r.state() == Request.PENDING) {
             status.waiting(r);
-            for (int i = 0; i < SPINS && r.state() == Request.PENDING; i++) {
+            for (int i = 0; i < BUSY_SPINS && r.state() == Request.PENDING; i++) {
                 Thread.onSpinWait();
             }
-            long deadline = System.nanoTime() + timeoutNanos;
+            long start = System.nanoTime();
+            while (r.state() == Request.PENDING && System.nanoTime() - start < SPIN_NANOS) {
+                Thread.yield();
+            }
+            long deadline = start + timeoutNanos;
             while (r.state() == Request.PENDING) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -66,7 +67,8 @@ final class TcpTransport implements Transport {
                 Configuration.DEFAULT_TCP_UNEXPECTED_LIMIT);
         this.peers = new AtomicReferenceArray<>(size);
         this.ready = new CountDownLatch(size - 1);
-        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory(0, SpinThenBlockStrategy::new)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), SpinThenBlockStrategy::new);
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("jccl-tcp-r" + rank, true), io);
     }
 

@@ -1,0 +1,156 @@
+package org.jccl.perf;
+
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import org.jccl.Communicator;
+import org.jccl.DataType;
+import org.jccl.ReduceOp;
+
+/**
+ * The collectives the sweep measures, with nccl-tests' conventions: {@code size} is the bytes of
+ * the largest buffer a rank passes (all-gather: the gathered result; reduce-scatter, all-to-all,
+ * scatter, gather: all blocks), algbw = size / time, and busbw = algbw × the bus factor below,
+ * which makes busbw comparable with the link rate whatever the rank count.
+ */
+enum BenchOp {
+    ALLREDUCE("allreduce", "2(n-1)/n") {
+        @Override
+        double busFactor(int n) {
+            return 2.0 * (n - 1) / n;
+        }
+
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            c.allReduce(b.send, b.recv, t, op);
+        }
+    },
+    BROADCAST("broadcast", "1") {
+        @Override
+        double busFactor(int n) {
+            return 1.0;
+        }
+
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            c.broadcast(b.recv, root);
+        }
+    },
+    REDUCE("reduce", "1") {
+        @Override
+        double busFactor(int n) {
+            return 1.0;
+        }
+
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            c.reduce(b.send, b.recv, t, op, root);
+        }
+    },
+    ALLGATHER("allgather", "(n-1)/n") {
+        @Override
+        int sendBytes(int size, int n) {
+            return size / n;
+        }
+
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            c.allGather(b.send, b.recv);
+        }
+    },
+    REDUCESCATTER("reducescatter", "(n-1)/n") {
+        @Override
+        int recvBytes(int size, int n) {
+            return size / n;
+        }
+
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            c.reduceScatter(b.send, b.recv, t, op);
+        }
+    },
+    ALLTOALL("alltoall", "(n-1)/n") {
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            c.allToAll(b.send, b.recv);
+        }
+    },
+    GATHER("gather", "(n-1)/n") {
+        @Override
+        int sendBytes(int size, int n) {
+            return size / n;
+        }
+
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            c.gather(b.send, b.recv, root);
+        }
+    },
+    SCATTER("scatter", "(n-1)/n") {
+        @Override
+        int recvBytes(int size, int n) {
+            return size / n;
+        }
+
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            c.scatter(b.send, b.recv, root);
+        }
+    };
+
+    /** A rank's send and receive buffers for one size. */
+    record Buffers(ByteBuffer send, ByteBuffer recv) {
+    }
+
+    private final String cliName;
+    private final String busFormula;
+
+    BenchOp(String cliName, String busFormula) {
+        this.cliName = cliName;
+        this.busFormula = busFormula;
+    }
+
+    String cliName() {
+        return cliName;
+    }
+
+    String busFormula() {
+        return busFormula;
+    }
+
+    /** busbw / algbw for {@code n} ranks. */
+    double busFactor(int n) {
+        return (n - 1.0) / n;
+    }
+
+    /** Bytes of the send window for a sweep size. */
+    int sendBytes(int size, int n) {
+        return size;
+    }
+
+    /** Bytes of the receive window for a sweep size. */
+    int recvBytes(int size, int n) {
+        return size;
+    }
+
+    /** Whether the data type and reduce op matter. */
+    boolean reduces() {
+        return this == ALLREDUCE || this == REDUCE || this == REDUCESCATTER;
+    }
+
+    /** Whether the root matters. */
+    boolean rooted() {
+        return this == BROADCAST || this == REDUCE || this == GATHER || this == SCATTER;
+    }
+
+    abstract void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root);
+
+    static BenchOp parse(String s) {
+        String k = s.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
+        for (BenchOp o : values()) {
+            if (o.cliName.equals(k)) {
+                return o;
+            }
+        }
+        throw new IllegalArgumentException("unknown collective '" + s + "'");
+    }
+}

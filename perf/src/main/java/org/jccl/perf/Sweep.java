@@ -1,0 +1,191 @@
+package org.jccl.perf;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.jccl.Communicator;
+import org.jccl.DataType;
+import org.jccl.ReduceOp;
+import org.jccl.algorithms.AlgorithmSelector;
+import org.jccl.algorithms.Collective;
+
+/**
+ * Runs a sweep on one rank. Every iteration is timed on its own; the time of an iteration is the
+ * slowest rank's (a max-reduction over ranks after the loop), and rank 0 prints avg, p50, p99 and
+ * max of those, algbw and busbw, as nccl-tests does.
+ */
+final class Sweep {
+    private final Communicator comm;
+    private final SweepOptions o;
+    private final PrintStream out;
+    private final AlgorithmSelector selector;
+    private final String transport;
+    private ByteBuffer sendArea;
+    private ByteBuffer recvArea;
+
+    Sweep(Communicator comm, SweepOptions options, PrintStream out, Map<String, String> algorithms, String transport) {
+        this.comm = comm;
+        this.o = options;
+        this.out = out;
+        this.selector = new AlgorithmSelector(algorithms, comm.rank());
+        this.transport = transport;
+    }
+
+    /** Runs every op over every size; returns the number of wrong elements seen (0 without --check). */
+    long run() {
+        if (comm.rank() == 0) {
+            header();
+        }
+        long wrong = 0;
+        for (BenchOp op : o.ops()) {
+            if (comm.rank() == 0) {
+                out.printf(Locale.ROOT, "#%n# %s, busbw = algbw x %s%n", op.cliName(), op.busFormula());
+                out.printf(Locale.ROOT, "# %12s %12s %8s %6s %5s %-22s %10s %10s %10s %10s %11s %11s %7s%n",
+                        "size(B)", "count", "type", "redop", "root", "algorithm", "time(us)", "p50(us)", "p99(us)",
+                        "max(us)", "algbw(GB/s)", "busbw(GB/s)", "#wrong");
+            }
+            for (long size : o.sizes()) {
+                wrong += measure(op, size);
+            }
+        }
+        return wrong;
+    }
+
+    private void header() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "?";
+        }
+        out.printf(Locale.ROOT, "# jccl-perf: %d ranks over %s; JVM %s %s; host %s; %d cores%n", comm.size(), transport,
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), host,
+                Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "# sizes %d..%d B, %d iterations after %d warm-up, type %s, op %s, root %d%s%n",
+                o.minBytes(), o.maxBytes(), o.iters(), o.warmup(), o.type(), o.op(), o.root(),
+                o.check() ? ", checking results" : "");
+    }
+
+    private long measure(BenchOp op, long requested) {
+        int n = comm.size();
+        int es = o.type().size();
+        int unit = es * (op == BenchOp.ALLREDUCE || op == BenchOp.BROADCAST || op == BenchOp.REDUCE ? 1 : n);
+        if (requested > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("sizes above 2 GiB are not supported");
+        }
+        int size = (int) (requested - requested % unit);
+        ByteBuffer send = window(true, op.sendBytes(size, n));
+        ByteBuffer recv = window(false, op.recvBytes(size, n));
+        BenchOp.Buffers b = new BenchOp.Buffers(send, recv);
+        long wrong = o.check() ? check(op, b) : 0;
+        for (int i = 0; i < o.warmup(); i++) {
+            op.run(comm, b, o.type(), o.op(), o.root());
+        }
+        comm.barrier();
+        ByteBuffer times = ByteBuffer.allocateDirect(8 * Math.max(1, o.iters())).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < o.iters(); i++) {
+            long t0 = System.nanoTime();
+            op.run(comm, b, o.type(), o.op(), o.root());
+            times.putLong(8 * i, System.nanoTime() - t0);
+        }
+        times.limit(8 * o.iters());
+        comm.allReduce(times, times, DataType.INT64, ReduceOp.MAX);
+        if (comm.rank() == 0) {
+            Histogram h = new Histogram(3);
+            double sum = 0;
+            for (int i = 0; i < o.iters(); i++) {
+                long t = times.getLong(8 * i);
+                h.recordValue(Math.max(1, t));
+                sum += t;
+            }
+            double avgUs = o.iters() == 0 ? 0 : sum / o.iters() / 1e3;
+            double algbw = avgUs == 0 ? 0 : size / (avgUs * 1e3);
+            out.printf(Locale.ROOT, "  %12d %12d %8s %6s %5s %-22s %10.2f %10.2f %10.2f %10.2f %11.3f %11.3f %7s%n",
+                    size, size / es, o.type().name().toLowerCase(Locale.ROOT),
+                    op.reduces() ? o.op().name().toLowerCase(Locale.ROOT) : "-", op.rooted() ? o.root() : "-",
+                    algorithm(op, size), avgUs, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                    h.getMaxValue() / 1e3, algbw, algbw * op.busFactor(n), o.check() ? Long.toString(wrong) : "N/A");
+            out.flush();
+        }
+        return wrong;
+    }
+
+    private String algorithm(BenchOp op, int size) {
+        Collective c = Collective.valueOf(op.name());
+        return selector.choose(c, size, comm.size());
+    }
+
+    /** Runs {@code op} once on known data and counts wrong elements over all ranks. */
+    private long check(BenchOp op, BenchOp.Buffers b) {
+        int n = comm.size();
+        int r = comm.rank();
+        DataType t = o.type();
+        ReduceOp rop = o.op();
+        int sendCount = b.send().remaining() / t.size();
+        int recvCount = b.recv().remaining() / t.size();
+        for (int i = 0; i < sendCount; i++) {
+            CheckData.put(b.send(), i, t, CheckData.value(r, i));
+        }
+        if (op == BenchOp.BROADCAST) {
+            for (int i = 0; i < recvCount; i++) {
+                CheckData.put(b.recv(), i, t, r == o.root() ? CheckData.value(r, i) : 0);
+            }
+        }
+        op.run(comm, b, t, rop, o.root());
+        long wrong = 0;
+        int block = Math.max(1, recvCount / n);
+        for (int i = 0; i < recvCount; i++) {
+            long want = switch (op) {
+                case ALLREDUCE -> reduced(i, rop);
+                case REDUCE -> r == o.root() ? reduced(i, rop) : Long.MIN_VALUE;
+                case BROADCAST -> CheckData.value(o.root(), i);
+                case ALLGATHER -> CheckData.value(i / block, i % block);
+                case REDUCESCATTER -> reduced(r * recvCount + i, rop);
+                case ALLTOALL -> CheckData.value(i / block, r * block + i % block);
+                case GATHER -> r == o.root() ? CheckData.value(i / block, i % block) : Long.MIN_VALUE;
+                case SCATTER -> CheckData.value(o.root(), r * recvCount + i);
+            };
+            if (want != Long.MIN_VALUE && CheckData.get(b.recv(), i, t) != want) {
+                wrong++;
+            }
+        }
+        ByteBuffer w = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, wrong);
+        comm.allReduce(w, w, DataType.INT64, ReduceOp.SUM);
+        return w.getLong(0);
+    }
+
+    private long reduced(int i, ReduceOp op) {
+        long acc = CheckData.value(0, i);
+        for (int q = 1; q < comm.size(); q++) {
+            long v = CheckData.value(q, i);
+            acc = switch (op) {
+                case SUM -> acc + v;
+                case MIN -> Math.min(acc, v);
+                case MAX -> Math.max(acc, v);
+                case BAND -> acc & v;
+                case BOR -> acc | v;
+                case BXOR -> acc ^ v;
+                default -> throw new IllegalArgumentException("--check supports sum, min, max, band, bor, bxor");
+            };
+        }
+        return acc;
+    }
+
+    /** A window of the send or receive area, which grows to the largest size and is then reused. */
+    private ByteBuffer window(boolean forSend, int bytes) {
+        ByteBuffer area = forSend ? sendArea : recvArea;
+        if (area == null || area.capacity() < bytes) {
+            area = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            if (forSend) {
+                sendArea = area;
+            } else {
+                recvArea = area;
+            }
+        }
+        return area.slice(0, bytes).order(ByteOrder.nativeOrder());
+    }
+}
