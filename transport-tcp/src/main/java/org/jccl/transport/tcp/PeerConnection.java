@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jccl.JcclException;
 import org.jccl.spi.SecretProof;
 
@@ -197,6 +198,12 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         if (acceptor) {
+            // a peer that does not finish the handshake in time (a stranger, a stuck process) is cut off
+            ctx.executor().schedule(() -> {
+                if (!open) {
+                    ctx.close();
+                }
+            }, transport.timeoutNanos(), TimeUnit.NANOSECONDS);
             nonce = SecretProof.nonce();
             writeControl(Frame.CHALLENGE, ByteBuffer.allocate(28).putLong(transport.jobId()).putInt(transport.rank())
                     .put(nonce).array());

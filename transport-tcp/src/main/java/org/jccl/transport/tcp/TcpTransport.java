@@ -47,6 +47,7 @@ final class TcpTransport implements Transport {
     private final String secret;
     private final int eagerLimit;
     private final long earlyLimit;
+    private final long timeoutNanos;
     private final EventLoopGroup group;
     private final AtomicReferenceArray<PeerConnection> peers;
     private final CountDownLatch ready;
@@ -65,6 +66,7 @@ final class TcpTransport implements Transport {
         this.eagerLimit = Configuration.intProperty(Configuration.PROP_TCP_EAGER_LIMIT, Configuration.DEFAULT_TCP_EAGER_LIMIT);
         this.earlyLimit = Configuration.longProperty(Configuration.PROP_TCP_UNEXPECTED_LIMIT,
                 Configuration.DEFAULT_TCP_UNEXPECTED_LIMIT);
+        this.timeoutNanos = ctx.timeout().toNanos();
         this.peers = new AtomicReferenceArray<>(size);
         this.ready = new CountDownLatch(size - 1);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory(0, SpinThenBlockStrategy::new)
@@ -202,6 +204,10 @@ final class TcpTransport implements Transport {
 
     long earlyLimit() {
         return earlyLimit;
+    }
+
+    long timeoutNanos() {
+        return timeoutNanos;
     }
 
     void connected(PeerConnection c) {

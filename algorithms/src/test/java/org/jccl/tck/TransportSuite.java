@@ -1,0 +1,212 @@
+package org.jccl.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jccl.JcclException;
+import org.jccl.rendezvous.MemoryRendezvousStore;
+import org.jccl.rendezvous.StoreBootstrap;
+import org.jccl.spi.Bootstrap;
+import org.jccl.spi.Completion;
+import org.jccl.spi.Transport;
+import org.jccl.spi.TransportProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transport SPI's contract, written once: FIFO matching per (peer, tag), independent tags,
+ * every size around the eager limit from either side first, large messages waiting for their
+ * receive, windows left untouched, clear errors for a size mismatch, abort reaching the peer.
+ * A transport's test class only names the transport.
+ */
+public abstract class TransportSuite {
+    private final List<Transport> opened = new ArrayList<>();
+
+    /** The {@link TransportProvider#name()} under test. */
+    protected abstract String transportName();
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(Transport::close);
+        opened.clear();
+    }
+
+    /** Opens {@code n} connected transports, one per rank, as a job would. */
+    protected List<Transport> open(int n) throws Exception {
+        TransportProvider provider = ServiceLoader.load(TransportProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals(transportName())).findFirst().orElseThrow();
+        String store = "transport-suite-" + System.nanoTime();
+        long jobId = System.nanoTime();
+        List<CompletableFuture<Transport>> fs = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            int rank = r;
+            fs.add(CompletableFuture.supplyAsync(() -> {
+                MemoryRendezvousStore s = MemoryRendezvousStore.open(store, rank);
+                Bootstrap b = new StoreBootstrap(s, "t", rank, n, Duration.ofSeconds(20));
+                return provider.open(TestContexts.of(rank, n, jobId, b, null, null, Duration.ofSeconds(20)));
+            }, runnable -> new Thread(runnable, "open-" + rank).start()));
+        }
+        List<Transport> ts = new ArrayList<>();
+        for (CompletableFuture<Transport> f : fs) {
+            ts.add(f.get(30, TimeUnit.SECONDS));
+        }
+        opened.addAll(ts);
+        return ts;
+    }
+
+    /** A completion as a future. */
+    protected static final class Done extends CompletableFuture<Void> implements Completion {
+        @Override
+        public void completed() {
+            complete(null);
+        }
+
+        @Override
+        public void failed(JcclException cause) {
+            completeExceptionally(cause);
+        }
+
+        void await() throws Exception {
+            get(20, TimeUnit.SECONDS);
+        }
+
+        Throwable failure() throws Exception {
+            try {
+                get(20, TimeUnit.SECONDS);
+                return null;
+            } catch (ExecutionException e) {
+                return e.getCause();
+            }
+        }
+    }
+
+    private static ByteBuffer pattern(int n, int seed, boolean direct) {
+        ByteBuffer b = direct ? ByteBuffer.allocateDirect(n) : ByteBuffer.allocate(n);
+        for (int i = 0; i < n; i++) {
+            b.put(i, (byte) (i * 31 + seed));
+        }
+        return b;
+    }
+
+    private static void assertPattern(ByteBuffer b, int seed) {
+        for (int i = 0; i < b.remaining(); i++) {
+            if (b.get(b.position() + i) != (byte) (i * 31 + seed)) {
+                throw new AssertionError("byte " + i + " is " + b.get(b.position() + i) + " for seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void messagesMatchInOrderPerTagAndTagsAreIndependent() throws Exception {
+        List<Transport> t = open(2);
+        Done s1 = new Done();
+        Done s2 = new Done();
+        Done s3 = new Done();
+        t.get(0).send(1, 7, pattern(100, 1, true), s1);
+        t.get(0).send(1, 8, pattern(100, 2, true), s2);
+        t.get(0).send(1, 7, pattern(100, 3, true), s3);
+        ByteBuffer b8 = ByteBuffer.allocateDirect(100);
+        ByteBuffer a1 = ByteBuffer.allocateDirect(100);
+        ByteBuffer a2 = ByteBuffer.allocateDirect(100);
+        Done r8 = new Done();
+        Done ra1 = new Done();
+        Done ra2 = new Done();
+        t.get(1).recv(0, 8, b8, r8);
+        t.get(1).recv(0, 7, a1, ra1);
+        t.get(1).recv(0, 7, a2, ra2);
+        for (Done d : new Done[] {s1, s2, s3, r8, ra1, ra2}) {
+            d.await();
+        }
+        assertPattern(b8, 2);
+        assertPattern(a1, 1);
+        assertPattern(a2, 3);
+    }
+
+    @Test
+    void everySizeArrivesWhicheverSidePostsFirst() throws Exception {
+        List<Transport> t = open(2);
+        int[] sizes = {0, 1, 8191, 65535, 65536, 65537, 1 << 20, (4 << 20) + 3};
+        long tag = 1;
+        for (int size : sizes) {
+            for (boolean direct : new boolean[] {true, false}) {
+                for (boolean receiverFirst : new boolean[] {true, false}) {
+                    ByteBuffer out = pattern(size + 5, (int) tag, direct).position(5);
+                    ByteBuffer in = (direct ? ByteBuffer.allocateDirect(size + 9) : ByteBuffer.allocate(size + 9))
+                            .position(4).limit(4 + size);
+                    Done s = new Done();
+                    Done r = new Done();
+                    if (receiverFirst) {
+                        t.get(1).recv(0, tag, in, r);
+                        t.get(0).send(1, tag, out, s);
+                    } else {
+                        t.get(0).send(1, tag, out, s);
+                        Thread.sleep(20);
+                        t.get(1).recv(0, tag, in, r);
+                    }
+                    s.await();
+                    r.await();
+                    assertEquals(5, out.position(), "send window untouched");
+                    assertEquals(4, in.position(), "receive window untouched");
+                    assertEquals(4 + size, in.limit(), "receive window untouched");
+                    for (int i = 0; i < size; i++) {
+                        if (in.get(4 + i) != out.get(5 + i)) {
+                            throw new AssertionError(size + " B, direct " + direct + ", receiver first " + receiverFirst
+                                    + ": byte " + i + " differs");
+                        }
+                    }
+                    tag++;
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLargeMessageWaitsForItsReceive() throws Exception {
+        List<Transport> t = open(2);
+        Done s = new Done();
+        t.get(0).send(1, 3, pattern(8 << 20, 9, true), s);
+        Thread.sleep(300);
+        assertFalse(s.isDone(), "an 8 MiB send completed with no receive posted");
+        ByteBuffer in = ByteBuffer.allocateDirect(8 << 20);
+        Done r = new Done();
+        t.get(1).recv(0, 3, in, r);
+        r.await();
+        s.await();
+        assertPattern(in, 9);
+    }
+
+    @Test
+    void aSizeMismatchFailsTheReceiveClearly() throws Exception {
+        List<Transport> t = open(2);
+        Done r = new Done();
+        t.get(1).recv(0, 5, ByteBuffer.allocateDirect(200), r);
+        t.get(0).send(1, 5, pattern(100, 0, true), new Done());
+        Throwable f = r.failure();
+        assertTrue(f instanceof JcclException, String.valueOf(f));
+        assertTrue(f.getMessage().contains("100 B") && f.getMessage().contains("200 B"), f.getMessage());
+    }
+
+    @Test
+    void abortFailsWhatThePeerHasPending() throws Exception {
+        List<Transport> t = open(3);
+        Done r = new Done();
+        t.get(2).recv(0, 11, ByteBuffer.allocateDirect(64), r);
+        t.get(0).abort(new JcclException(0, "test", "rank 0 gave up"));
+        Throwable f = r.failure();
+        assertTrue(f instanceof JcclException && f.getMessage().contains("rank 0 gave up"), String.valueOf(f));
+        Done later = new Done();
+        t.get(1).send(2, 12, ByteBuffer.allocateDirect(8), later);
+        Done late = new Done();
+        t.get(0).recv(1, 12, ByteBuffer.allocateDirect(8), late);
+        assertTrue(late.failure() instanceof JcclException, "the aborting rank fails later operations");
+    }
+}
