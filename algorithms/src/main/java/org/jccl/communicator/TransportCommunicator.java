@@ -23,10 +23,12 @@ import org.jccl.algorithms.RingAllReduce;
 import org.jccl.algorithms.RingReduceScatter;
 import org.jccl.core.CommunicatorStatus;
 import org.jccl.core.Exchange;
+import org.jccl.core.ProgressJob;
 import org.jccl.core.ScratchPool;
 import org.jccl.core.Tags;
 import org.jccl.core.Windows;
 import org.jccl.reduce.ReductionKernel;
+import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 
 /**
@@ -278,6 +280,17 @@ public final class TransportCommunicator implements Communicator {
     }
 
     private void execute(String op, String algo, long bytes, Exchange x, Consumer<Exchange> body) {
+        Progress p = transport.progress();
+        if (p == null || p.inProgressThread()) {
+            runBody(op, algo, bytes, x, body);
+            return;
+        }
+        ProgressJob job = new ProgressJob(() -> runBody(op, algo, bytes, x, body));
+        p.execute(job);
+        job.await();
+    }
+
+    private void runBody(String op, String algo, long bytes, Exchange x, Consumer<Exchange> body) {
         status.begin(op, algo, sequence, bytes);
         try {
             body.accept(x);

@@ -8,6 +8,7 @@ import org.jccl.DataType;
 import org.jccl.JcclException;
 import org.jccl.ReduceOp;
 import org.jccl.reduce.ReductionKernel;
+import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 
 /**
@@ -24,6 +25,7 @@ public final class Exchange {
             Configuration.DEFAULT_SPIN_MICROS);
 
     private final Transport transport;
+    private final Progress progress;
     private final int rank;
     private final int size;
     private final String operation;
@@ -38,6 +40,7 @@ public final class Exchange {
     public Exchange(Transport transport, int rank, int size, String operation, long tag, long sequence, long timeoutNanos,
              ScratchPool scratch, int chunkBytes, CommunicatorStatus status) {
         this.transport = transport;
+        this.progress = transport.progress();
         this.rank = rank;
         this.size = size;
         this.operation = operation;
@@ -74,11 +77,18 @@ public final class Exchange {
     }
 
     /**
-     * Waits for {@code r}: a few busy spins, then polls that yield the core for up to
-     * {@code jccl.spinMicros}, then parks, for at most the timeout.
+     * Waits for {@code r}, for at most the timeout. On a transport's progress thread waiting drives
+     * the transport's I/O; elsewhere it is a few busy spins, then polls that yield the core for up to
+     * {@code jccl.spinMicros}, then parking.
      */
     public void await(Request r) {
-        if (r.state() == Request.PENDING) {
+        if (r.state() == Request.PENDING && progress != null) {
+            status.waiting(r);
+            if (!progress.driveUntil(r, System.nanoTime() + timeoutNanos)) {
+                throw timedOut(r);
+            }
+            status.waiting(null);
+        } else if (r.state() == Request.PENDING) {
             status.waiting(r);
             for (int i = 0; i < BUSY_SPINS && r.state() == Request.PENDING; i++) {
                 Thread.onSpinWait();
@@ -91,8 +101,7 @@ public final class Exchange {
             while (r.state() == Request.PENDING) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new JcclException(rank, operation, "timed out after " + (timeoutNanos / 1_000_000_000.0)
-                            + " s waiting for the " + r.describe() + " (collective #" + sequence + ")");
+                    throw timedOut(r);
                 }
                 LockSupport.parkNanos(this, left);
             }
@@ -102,6 +111,11 @@ public final class Exchange {
             JcclException cause = r.failure();
             throw new JcclException(rank, operation, "the " + r.describe() + " failed: " + cause.getMessage(), cause);
         }
+    }
+
+    private JcclException timedOut(Request r) {
+        return new JcclException(rank, operation, "timed out after " + (timeoutNanos / 1_000_000_000.0)
+                + " s waiting for the " + r.describe() + " (collective #" + sequence + ")");
     }
 
     /** Waits for every non-null request of {@code rs}. */

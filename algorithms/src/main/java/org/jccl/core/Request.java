@@ -1,6 +1,7 @@
 package org.jccl.core;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.jccl.JcclException;
 import org.jccl.spi.Completion;
 
@@ -9,7 +10,7 @@ import org.jccl.spi.Completion;
  * collective's thread waits for it in {@link Exchange#await}. Completion only flips a flag and
  * unparks, so it never stalls a transport thread.
  */
-public final class Request implements Completion {
+public final class Request implements Completion, BooleanSupplier {
     static final int PENDING = 0;
     static final int DONE = 1;
     static final int FAILED = 2;
@@ -39,6 +40,12 @@ public final class Request implements Completion {
         failure = cause;
         state = FAILED;
         LockSupport.unpark(waiter);
+    }
+
+    /** True once completed or failed. */
+    @Override
+    public boolean getAsBoolean() {
+        return state != PENDING;
     }
 
     int state() {

@@ -23,6 +23,14 @@ public interface Transport extends AutoCloseable {
     void recv(int peer, long tag, ByteBuffer buf, Completion done);
 
     /**
+     * The transport's progress thread, or null when operations complete without one (then the
+     * communicator runs collectives on the caller's thread and parks while it waits).
+     */
+    default Progress progress() {
+        return null;
+    }
+
+    /**
      * Fails every pending and later operation with {@code cause} and tells every peer, whose
      * transports then do the same. Idempotent.
      */

@@ -6,24 +6,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -32,13 +25,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.spi.Completion;
+import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 import org.jccl.spi.TransportContext;
 
 /**
  * The {@code tcp} transport: one Netty connection per pair of ranks (the higher rank connects to
- * the lower), one event-loop thread per rank (epoll when available, NIO otherwise), TCP_NODELAY.
- * Addresses travel through the SPI's bootstrap channel.
+ * the lower), TCP_NODELAY, and one thread per rank ({@link ProgressLoop}) that both drives the I/O
+ * and runs the collectives. Addresses travel through the SPI's bootstrap channel.
  */
 final class TcpTransport implements Transport {
     private final int rank;
@@ -48,7 +42,7 @@ final class TcpTransport implements Transport {
     private final int eagerLimit;
     private final long earlyLimit;
     private final long timeoutNanos;
-    private final EventLoopGroup group;
+    private final ProgressLoop progress;
     private final AtomicReferenceArray<PeerConnection> peers;
     private final CountDownLatch ready;
     private final List<PeerConnection> all = new ArrayList<>();
@@ -69,9 +63,7 @@ final class TcpTransport implements Transport {
         this.timeoutNanos = ctx.timeout().toNanos();
         this.peers = new AtomicReferenceArray<>(size);
         this.ready = new CountDownLatch(size - 1);
-        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory(0, SpinThenBlockStrategy::new)
-                : NioIoHandler.newFactory(SelectorProvider.provider(), SpinThenBlockStrategy::new);
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("jccl-tcp-r" + rank, true), io);
+        this.progress = new ProgressLoop("jccl-tcp-r" + rank);
     }
 
     /** Binds, publishes its address, connects to every peer, and returns once all handshakes are done. */
@@ -91,7 +83,7 @@ final class TcpTransport implements Transport {
         InetAddress local = InterfaceAddress.choose(rank, ctx.socketInterface(), ctx.rendezvousHost());
         boolean epoll = Epoll.isAvailable();
         Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        ServerBootstrap sb = new ServerBootstrap().group(group).channel(serverClass)
+        ServerBootstrap sb = new ServerBootstrap().group(progress.eventLoop()).channel(serverClass)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer(true, -1));
         try {
@@ -106,7 +98,7 @@ final class TcpTransport implements Transport {
         Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         for (int p = 0; p < rank; p++) {
             InetSocketAddress remote = decode(book[p]);
-            connect(new Bootstrap().group(group).channel(clientClass).option(ChannelOption.TCP_NODELAY, true)
+            connect(new Bootstrap().group(progress.eventLoop()).channel(clientClass).option(ChannelOption.TCP_NODELAY, true)
                     .handler(initializer(false, p)), remote, p, deadline);
         }
         try {
@@ -237,6 +229,11 @@ final class TcpTransport implements Transport {
     // ---- SPI ------------------------------------------------------------------------------
 
     @Override
+    public Progress progress() {
+        return progress;
+    }
+
+    @Override
     public void send(int peer, long tag, ByteBuffer buf, Completion done) {
         Operation op = new Operation(tag, buf, done);
         PeerConnection c = connection(peer, op);
@@ -326,6 +323,6 @@ final class TcpTransport implements Transport {
         if (server != null) {
             server.close().awaitUninterruptibly(1000);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        progress.shutdown();
     }
 }
