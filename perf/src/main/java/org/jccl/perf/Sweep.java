@@ -40,6 +40,7 @@ final class Sweep {
         if (comm.rank() == 0) {
             header();
         }
+        warmUp();
         long wrong = 0;
         for (BenchOp op : o.ops()) {
             if (comm.rank() == 0) {
@@ -55,6 +56,37 @@ final class Sweep {
         return wrong;
     }
 
+    /**
+     * Runs every op a few times at a small, a medium and the largest size before anything is timed,
+     * so that the first rows measure the collectives rather than the JIT compiler.
+     */
+    private void warmUp() {
+        long[] sizes = {o.minBytes(), Math.min(o.maxBytes(), 64 << 10), Math.min(o.maxBytes(), 1 << 20)};
+        int[] rounds = {200, 40, 10}; // enough calls for the JIT to compile the paths each size takes
+        for (BenchOp op : o.ops()) {
+            for (int k = 0; k < sizes.length; k++) {
+                BenchOp.Buffers b = buffers(op, sizes[k]);
+                for (int i = 0; i < rounds[k]; i++) {
+                    op.run(comm, b, o.type(), o.op(), o.root());
+                }
+            }
+        }
+    }
+
+    private BenchOp.Buffers buffers(BenchOp op, long requested) {
+        int n = comm.size();
+        int size = roundedSize(op, requested);
+        return new BenchOp.Buffers(window(true, op.sendBytes(size, n)), window(false, op.recvBytes(size, n)));
+    }
+
+    private int roundedSize(BenchOp op, long requested) {
+        int unit = o.type().size() * (op == BenchOp.ALLREDUCE || op == BenchOp.BROADCAST || op == BenchOp.REDUCE ? 1 : comm.size());
+        if (requested > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("sizes above 2 GiB are not supported");
+        }
+        return (int) (requested - requested % unit);
+    }
+
     private void header() {
         String host;
         try {
@@ -65,7 +97,8 @@ final class Sweep {
         out.printf(Locale.ROOT, "# jccl-perf: %d ranks over %s; JVM %s %s; host %s; %d cores%n", comm.size(), transport,
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), host,
                 Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "# sizes %d..%d B, %d iterations after %d warm-up, type %s, op %s, root %d%s%n",
+        out.printf(Locale.ROOT, "# sizes %d..%d B, %d iterations after %d warm-up (and a warm-up pass over all ops),"
+                + " type %s, op %s, root %d%s%n",
                 o.minBytes(), o.maxBytes(), o.iters(), o.warmup(), o.type(), o.op(), o.root(),
                 o.check() ? ", checking results" : "");
     }
@@ -73,14 +106,8 @@ final class Sweep {
     private long measure(BenchOp op, long requested) {
         int n = comm.size();
         int es = o.type().size();
-        int unit = es * (op == BenchOp.ALLREDUCE || op == BenchOp.BROADCAST || op == BenchOp.REDUCE ? 1 : n);
-        if (requested > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("sizes above 2 GiB are not supported");
-        }
-        int size = (int) (requested - requested % unit);
-        ByteBuffer send = window(true, op.sendBytes(size, n));
-        ByteBuffer recv = window(false, op.recvBytes(size, n));
-        BenchOp.Buffers b = new BenchOp.Buffers(send, recv);
+        int size = roundedSize(op, requested);
+        BenchOp.Buffers b = buffers(op, requested);
         long wrong = o.check() ? check(op, b) : 0;
         for (int i = 0; i < o.warmup(); i++) {
             op.run(comm, b, o.type(), o.op(), o.root());
