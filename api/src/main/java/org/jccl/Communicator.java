@@ -1,6 +1,7 @@
 package org.jccl;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A group of ranks that run collectives together.
@@ -15,7 +16,22 @@ import java.nio.ByteBuffer;
  * Bad arguments are rejected before anything is sent and leave the communicator usable; any other
  * failure (a peer lost, a timeout, an abort) breaks the communicator on every rank.
  *
- * <p>A communicator is meant to be driven by one thread at a time.
+ * <p>Every collective has an {@code xxxAsync} twin that returns at once with a future; collectives
+ * run in the order they were issued (the same order on every rank), and the blocking forms are the
+ * asynchronous ones joined. A failed collective completes its future exceptionally with a
+ * {@link JcclException}. Futures never complete on a transport thread, so callbacks cannot stall one.
+ *
+ * <p>Before any data moves, the ranks check that they called the same collective with the same
+ * counts, type, op and root; a mismatch fails every rank with a {@link JcclException} naming the
+ * ranks and values that differ, and leaves the communicator usable.
+ *
+ * <p>In place: allGather(buf, buf) and gather(buf, buf, root) at the root take this rank's block
+ * from its place in {@code buf}; reduceScatter(buf, buf) leaves the result in block {@code rank()}
+ * of {@code buf}; scatter(buf, buf, root) at the root keeps its own block where it is. The uneven
+ * (V) variants follow the same rules with their counts.
+ *
+ * <p>Issue collectives from one thread at a time; a communicator and the communicators split from
+ * it may be used concurrently from different threads.
  */
 public interface Communicator extends AutoCloseable {
 
@@ -57,6 +73,92 @@ public interface Communicator extends AutoCloseable {
 
     /** Receives a message of exactly {@code buf.remaining()} bytes from {@code peer} with {@code tag}. */
     void recv(ByteBuffer buf, int peer, int tag);
+
+    /** Root's {@code recv} receives every rank's {@code send}, packed in rank order; rank i sends {@code recvCounts[i]} bytes. Every rank passes the counts. */
+    void gatherV(ByteBuffer send, ByteBuffer recv, int[] recvCounts, int root);
+
+    /** Rank i receives the next {@code sendCounts[i]} bytes of root's {@code send} (blocks packed in rank order). Every rank passes the counts. */
+    void scatterV(ByteBuffer send, int[] sendCounts, ByteBuffer recv, int root);
+
+    /** Every rank's {@code recv} receives every rank's {@code send}, packed in rank order; rank i sends {@code recvCounts[i]} bytes. */
+    void allGatherV(ByteBuffer send, ByteBuffer recv, int[] recvCounts);
+
+    /** This rank sends {@code sendCounts[j]} bytes to rank j and receives {@code recvCounts[j]} bytes from it; blocks packed in rank order. */
+    void allToAllV(ByteBuffer send, int[] sendCounts, ByteBuffer recv, int[] recvCounts);
+
+    /** Like {@link #reduceScatter} with rank i receiving {@code recvCounts[i]} reduced elements (counts in elements). */
+    void reduceScatterV(ByteBuffer send, ByteBuffer recv, int[] recvCounts, DataType type, ReduceOp op);
+
+    /** In-place all-reduce of a float array (staged through a pooled direct buffer). */
+    void allReduce(float[] data, ReduceOp op);
+
+    /** In-place all-reduce of a double array. */
+    void allReduce(double[] data, ReduceOp op);
+
+    /** In-place all-reduce of an int array. */
+    void allReduce(int[] data, ReduceOp op);
+
+    /** In-place all-reduce of a long array. */
+    void allReduce(long[] data, ReduceOp op);
+
+    /** Broadcast of a byte array from {@code root}, in place. */
+    void broadcast(byte[] data, int root);
+
+    /** Asynchronous {@link #broadcast(ByteBuffer, int)}. */
+    CompletableFuture<Void> broadcastAsync(ByteBuffer buf, int root);
+
+    /** Asynchronous {@link #scatter}. */
+    CompletableFuture<Void> scatterAsync(ByteBuffer send, ByteBuffer recv, int root);
+
+    /** Asynchronous {@link #gather}. */
+    CompletableFuture<Void> gatherAsync(ByteBuffer send, ByteBuffer recv, int root);
+
+    /** Asynchronous {@link #allGather}. */
+    CompletableFuture<Void> allGatherAsync(ByteBuffer send, ByteBuffer recv);
+
+    /** Asynchronous {@link #reduce}. */
+    CompletableFuture<Void> reduceAsync(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op, int root);
+
+    /** Asynchronous {@link #allReduce(ByteBuffer, ByteBuffer, DataType, ReduceOp)}. */
+    CompletableFuture<Void> allReduceAsync(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op);
+
+    /** Asynchronous {@link #reduceScatter}. */
+    CompletableFuture<Void> reduceScatterAsync(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op);
+
+    /** Asynchronous {@link #allToAll}. */
+    CompletableFuture<Void> allToAllAsync(ByteBuffer send, ByteBuffer recv);
+
+    /** Asynchronous {@link #barrier}. */
+    CompletableFuture<Void> barrierAsync();
+
+    /** Asynchronous {@link #send}. */
+    CompletableFuture<Void> sendAsync(ByteBuffer buf, int peer, int tag);
+
+    /** Asynchronous {@link #recv}. */
+    CompletableFuture<Void> recvAsync(ByteBuffer buf, int peer, int tag);
+
+    /** Asynchronous {@link #gatherV}. */
+    CompletableFuture<Void> gatherVAsync(ByteBuffer send, ByteBuffer recv, int[] recvCounts, int root);
+
+    /** Asynchronous {@link #scatterV}. */
+    CompletableFuture<Void> scatterVAsync(ByteBuffer send, int[] sendCounts, ByteBuffer recv, int root);
+
+    /** Asynchronous {@link #allGatherV}. */
+    CompletableFuture<Void> allGatherVAsync(ByteBuffer send, ByteBuffer recv, int[] recvCounts);
+
+    /** Asynchronous {@link #allToAllV}. */
+    CompletableFuture<Void> allToAllVAsync(ByteBuffer send, int[] sendCounts, ByteBuffer recv, int[] recvCounts);
+
+    /** Asynchronous {@link #reduceScatterV}. */
+    CompletableFuture<Void> reduceScatterVAsync(ByteBuffer send, ByteBuffer recv, int[] recvCounts, DataType type, ReduceOp op);
+
+    /**
+     * Splits this communicator like {@code MPI_Comm_split}: ranks with the same {@code color} form a
+     * new communicator, ordered by {@code key} and then by rank here. Every rank must call it;
+     * {@code color < 0} takes part but gets null. The new communicator has its own connections, so
+     * its traffic, failures and close never touch this one.
+     */
+    Communicator split(int color, int key);
 
     /** Fails everything in flight on this communicator, on every rank, now; later calls fail fast. */
     void abort();

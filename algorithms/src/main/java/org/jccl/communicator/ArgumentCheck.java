@@ -92,6 +92,27 @@ final class ArgumentCheck {
         return this;
     }
 
+    /** Checks uneven counts: one per rank, none negative; returns their sum (times {@code unit}). */
+    int counts(String name, int[] counts, int unit) {
+        if (counts == null) {
+            throw fail(name + " is null");
+        }
+        if (counts.length != size) {
+            throw fail(name + " has " + counts.length + " entries for " + size + " ranks");
+        }
+        long total = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] < 0) {
+                throw fail(name + "[" + i + "] is negative: " + counts[i]);
+            }
+            total += (long) counts[i] * unit;
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw fail(name + " add up to " + total + " B, above the 2 GiB buffer limit");
+        }
+        return (int) total;
+    }
+
     /** {@code block * size}, failing when it does not fit a buffer. */
     long times(long block) {
         long total = block * size;

@@ -2,7 +2,6 @@ package org.jccl.communicator;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.jccl.spi.Bootstrap;
 import org.jccl.spi.CommunicatorFactory;
 import org.jccl.spi.ConnectOptions;
 import org.jccl.spi.Transport;
-import org.jccl.spi.TransportContext;
 import org.jccl.spi.TransportProvider;
 
 /**
@@ -55,11 +53,11 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
             long jobId = agreeOnJob(store, o, deadline);
             String host = inMemory ? null : o.rendezvous().substring(0, o.rendezvous().lastIndexOf(':'));
             Bootstrap bootstrap = new StoreBootstrap(store, "transport", rank, o.size(), o.timeout());
-            Transport transport = provider.open(new Context(rank, o.size(), o.timeout(), jobId, o.secret(),
-                    o.socketInterface(), host, bootstrap));
+            TransportSpec spec = new TransportSpec(provider, jobId, o.secret(), o.socketInterface(), host, o.timeout());
+            Transport transport = spec.open(rank, o.size(), jobId, bootstrap);
             bootstrap.barrier();
-            return new TransportCommunicator(rank, o.size(), 0, provider.name(), transport,
-                    closer(store, server), selector, o.timeout().toNanos(),
+            return new TransportCommunicator(rank, o.size(), spec, transport, closer(store, server), selector,
+                    o.timeout().toNanos(),
                     Configuration.intProperty(Configuration.PROP_CHUNK_BYTES, Configuration.DEFAULT_CHUNK_BYTES));
         } catch (RuntimeException e) {
             try {
@@ -110,9 +108,5 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
                 server.close();
             }
         };
-    }
-
-    private record Context(int rank, int size, Duration timeout, long jobId, String secret, String socketInterface,
-                           String rendezvousHost, Bootstrap bootstrap) implements TransportContext {
     }
 }

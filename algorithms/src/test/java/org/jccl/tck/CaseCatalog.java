@@ -27,7 +27,7 @@ public final class CaseCatalog {
         List<TckCase> cases = new ArrayList<>();
         int salt = ranks * 1000;
         for (Kind kind : Kind.values()) {
-            if (kind == Kind.HALT) {
+            if (kind == Kind.HALT || isUneven(kind) || isContract(kind)) {
                 continue;
             }
             for (int count : COUNTS) {
@@ -39,6 +39,54 @@ public final class CaseCatalog {
             }
         }
         return cases;
+    }
+
+    /** The uneven variants at every count for {@code ranks} ranks, several random count patterns each. */
+    public static List<TckCase> uneven(int ranks) {
+        List<TckCase> cases = new ArrayList<>();
+        int salt = 70_000 + ranks * 100;
+        for (Kind kind : Kind.values()) {
+            if (!isUneven(kind)) {
+                continue;
+            }
+            for (int count : COUNTS) {
+                for (int pattern = 0; pattern < 2; pattern++) {
+                    long h = Oracle.mix(((long) kind.ordinal() << 24) ^ ((long) count << 4) ^ ranks ^ ((long) pattern << 40));
+                    DataType t = DataType.values()[(int) Math.floorMod(h, (long) DataType.values().length)];
+                    List<ReduceOp> ops = validOps(t);
+                    ReduceOp op = ops.get((int) Math.floorMod(h >>> 8, (long) ops.size()));
+                    TckCase c = variant(kind, count == 100003 ? 20011 : count, t, op, h >>> 16, ranks, salt++);
+                    cases.add(kind == Kind.ALLTOALLV && c.inPlace() ? new TckCase(c.kind(), c.count(), c.type(), c.op(),
+                            false, c.direct(), c.offset(), c.order(), c.root(), c.salt()) : c);
+                }
+            }
+        }
+        return cases;
+    }
+
+    /** Async, split, argument mismatch and arrays, back to back, on {@code ranks} ranks; ends with an abort. */
+    public static List<TckCase> contract(int ranks) {
+        List<TckCase> cases = new ArrayList<>();
+        int salt = 90_000 + ranks * 10;
+        int k = 0;
+        for (Kind kind : new Kind[] {Kind.ASYNC, Kind.SPLIT, Kind.MISMATCH, Kind.ARRAYS, Kind.ASYNC, Kind.MISMATCH, Kind.ABORT}) {
+            long h = Oracle.mix(((long) kind.ordinal() << 24) ^ ranks ^ ((long) k++ << 40));
+            DataType t = DataType.values()[(int) Math.floorMod(h, (long) DataType.values().length)];
+            List<ReduceOp> ops = validOps(t);
+            ReduceOp op = ops.get((int) Math.floorMod(h >>> 8, (long) ops.size()));
+            int count = k % 2 == 0 ? 1000 : 37;
+            cases.add(variant(kind, count, t, op, h >>> 16, ranks, salt++));
+        }
+        return cases;
+    }
+
+    static boolean isContract(Kind k) {
+        return k == Kind.ASYNC || k == Kind.SPLIT || k == Kind.MISMATCH || k == Kind.ARRAYS || k == Kind.ABORT;
+    }
+
+    static boolean isUneven(Kind k) {
+        return k == Kind.GATHERV || k == Kind.SCATTERV || k == Kind.ALLGATHERV || k == Kind.ALLTOALLV
+                || k == Kind.REDUCESCATTERV;
     }
 
     /** Every (type, valid op) for the three reductions, at a small and a medium count. */

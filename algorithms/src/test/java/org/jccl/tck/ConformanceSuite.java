@@ -39,6 +39,18 @@ public abstract class ConformanceSuite {
     }
 
     @TestFactory
+    Stream<DynamicTest> unevenVariantsWithRandomCountsAndZeros() {
+        return IntStream.of(rankCounts()).mapToObj(n -> DynamicTest.dynamicTest(n + " ranks",
+                () -> expectPass(n, Map.of(), sample(CaseCatalog.uneven(n)))));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> asyncSplitMismatchArraysAndAbort() {
+        return IntStream.of(rankCounts()).mapToObj(n -> DynamicTest.dynamicTest(n + " ranks",
+                () -> expectPass(n, Map.of(), CaseCatalog.contract(n))));
+    }
+
+    @TestFactory
     Stream<DynamicTest> everyTypeAndOp() {
         return IntStream.of(3, 4).filter(this::covered).mapToObj(n -> DynamicTest.dynamicTest(n + " ranks",
                 () -> expectPass(n, Map.of(), sample(CaseCatalog.typesAndOps(n)))));
@@ -48,7 +60,7 @@ public abstract class ConformanceSuite {
     Stream<DynamicTest> everyAlgorithmForced() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Collective c : Collective.values()) {
-            Kind kind = Kind.valueOf(c.name());
+            Kind kind = Kind.valueOf(c.name()); // the uneven variants run the same algorithms
             if (c.algorithms().size() < 2) {
                 continue;
             }

@@ -22,6 +22,17 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
     /** The operations the TCK covers. */
     public enum Kind {
         BROADCAST, SCATTER, GATHER, ALLGATHER, REDUCE, ALLREDUCE, REDUCESCATTER, ALLTOALL, BARRIER, SENDRECV,
+        GATHERV, SCATTERV, ALLGATHERV, ALLTOALLV, REDUCESCATTERV,
+        /** Three allReduceAsync and an allGatherAsync in flight at once, then joined. */
+        ASYNC,
+        /** Split into colors rank % 2 (rank {@code root} opts out), keys reversed; child and parent concurrently. */
+        SPLIT,
+        /** Rank {@code root} passes one element fewer; every rank must fail naming it, then carry on. */
+        MISMATCH,
+        /** The array conveniences, in place. */
+        ARRAYS,
+        /** Rank {@code root} aborts while the others wait in allReduce; every rank must fail, naming it. */
+        ABORT,
         /** Rank {@code root} kills its process mid-job; every other rank's allReduce must fail naming it. */
         HALT
     }
@@ -56,11 +67,21 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
     }
 
     boolean isReduction() {
-        return kind == Kind.REDUCE || kind == Kind.ALLREDUCE || kind == Kind.REDUCESCATTER;
+        return kind == Kind.REDUCE || kind == Kind.ALLREDUCE || kind == Kind.REDUCESCATTER || kind == Kind.REDUCESCATTERV;
     }
 
     boolean usesRoot() {
-        return kind == Kind.BROADCAST || kind == Kind.SCATTER || kind == Kind.GATHER || kind == Kind.REDUCE;
+        return kind == Kind.BROADCAST || kind == Kind.SCATTER || kind == Kind.GATHER || kind == Kind.REDUCE
+                || kind == Kind.GATHERV || kind == Kind.SCATTERV;
+    }
+
+    /**
+     * Elements rank {@code from} sends to rank {@code to} in the uneven variants: random around
+     * {@code count}, a quarter of them zero. For the rooted and gathered variants only {@code from} matters.
+     */
+    int unevenCount(int from, int to) {
+        long h = Oracle.mix(((long) salt << 20) ^ ((long) from << 10) ^ to);
+        return Math.floorMod(h, 4L) == 0 ? 0 : (int) Math.floorMod(h >>> 8, 2L * count + 1);
     }
 
     /** Runs the case on this rank; returns null when the output is right, else what is wrong. */
@@ -70,6 +91,11 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
             return run.execute();
         } catch (AssertionError e) {
             return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (Exception e) {
+            return "rank " + c.rank() + ": " + this + " threw " + e;
         }
     }
 
@@ -87,7 +113,7 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
             this.es = type.size();
         }
 
-        String execute() {
+        String execute() throws Exception {
             int n = count;
             switch (kind) {
                 case BROADCAST -> {
@@ -198,6 +224,33 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
                 case HALT -> {
                     return halt(n);
                 }
+                case ASYNC -> {
+                    return async(n);
+                }
+                case SPLIT -> {
+                    return split(n);
+                }
+                case MISMATCH -> {
+                    return mismatch(n);
+                }
+                case ARRAYS -> {
+                    return arrays(n);
+                }
+                case ABORT -> {
+                    return abortCase();
+                }
+                case GATHERV, ALLGATHERV -> {
+                    return gatherV(kind == Kind.GATHERV);
+                }
+                case SCATTERV -> {
+                    return scatterV();
+                }
+                case ALLTOALLV -> {
+                    return allToAllV();
+                }
+                case REDUCESCATTERV -> {
+                    return reduceScatterV();
+                }
                 default -> throw new IllegalStateException(kind.toString());
             }
         }
@@ -220,6 +273,282 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
                 }
                 return took < 20 ? null : "rank " + r + ": took " + took + " s to notice rank " + root + " died";
             }
+        }
+
+        String async(int n) {
+            ByteBuffer[] data = new ByteBuffer[3];
+            java.util.List<java.util.concurrent.CompletableFuture<Void>> fs = new java.util.ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                data[k] = buffer(n);
+                fill(data[k], 0, r, n, k * n);
+                fs.add(comm.allReduceAsync(data[k], data[k], type, op));
+            }
+            ByteBuffer mine = buffer(n);
+            fill(mine, 0, r, n, 0);
+            ByteBuffer all = buffer(n * p);
+            fs.add(comm.allGatherAsync(mine, all));
+            for (int k = fs.size() - 1; k >= 0; k--) {
+                fs.get(k).join(); // joined out of order: each completes on its own
+            }
+            for (int k = 0; k < 3; k++) {
+                int base = k * n;
+                String f = verify(data[k], n, i -> reduced(base + i));
+                if (f != null) {
+                    return f;
+                }
+            }
+            return verify(all, n * p, i -> input(i / Math.max(1, n), i % Math.max(1, n)));
+        }
+
+        String split(int n) throws InterruptedException {
+            int color = r == root ? -1 : r % 2;
+            org.jccl.Communicator child = comm.split(color, -r);
+            if (color < 0 && child != null) {
+                return "rank " + r + ": split with color -1 returned a communicator";
+            }
+            java.util.List<Integer> members = new java.util.ArrayList<>();
+            for (int q = p - 1; q >= 0; q--) {
+                if (q != root && q % 2 == color) {
+                    members.add(q); // keys are -rank: the highest parent rank comes first
+                }
+            }
+            if (child != null && (child.size() != members.size() || child.rank() != members.indexOf(r))) {
+                return "rank " + r + ": child is rank " + child.rank() + " of " + child.size() + ", expected "
+                        + members.indexOf(r) + " of " + members.size();
+            }
+            // the child on a thread of its own while the parent runs here, at the same time
+            ByteBuffer c = ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            String[] childFailure = new String[1];
+            Thread t = new Thread(() -> {
+                try {
+                    for (int k = 0; k < 20; k++) {
+                        c.putLong(0, r);
+                        child.allReduce(c, c, DataType.INT64, ReduceOp.SUM);
+                    }
+                } catch (RuntimeException e) {
+                    childFailure[0] = "rank " + r + ": child allReduce failed: " + e;
+                }
+            });
+            if (child != null) {
+                t.start();
+            }
+            ByteBuffer b = ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int k = 0; k < 20; k++) {
+                b.putLong(0, 1);
+                comm.allReduce(b, b, DataType.INT64, ReduceOp.SUM);
+            }
+            if (child != null) {
+                t.join();
+                child.close();
+                if (childFailure[0] != null) {
+                    return childFailure[0];
+                }
+                long want = members.stream().mapToLong(Integer::longValue).sum();
+                if (c.getLong(0) != want) {
+                    return "rank " + r + ": child sum " + c.getLong(0) + ", want " + want;
+                }
+            }
+            if (b.getLong(0) != p) {
+                return "rank " + r + ": parent sum " + b.getLong(0) + ", want " + p;
+            }
+            // the children are closed; the parent goes on
+            ByteBuffer after = ByteBuffer.allocateDirect(4).putInt(0, 1);
+            comm.allReduce(after, after, DataType.INT32, ReduceOp.SUM);
+            return after.getInt(0) == p ? null : "rank " + r + ": parent after closing the child got " + after.getInt(0);
+        }
+
+        String mismatch(int n) {
+            if (p == 1) {
+                return null;
+            }
+            int mine = r == root ? Math.max(0, n - 1) : n;
+            ByteBuffer b = buffer(mine);
+            try {
+                comm.allReduce(b, b, type, op);
+                return "rank " + r + ": allReduce with mismatched counts succeeded";
+            } catch (org.jccl.JcclException e) {
+                String m = e.getMessage();
+                String odd = "rank " + root + " allReduce(count " + Math.max(0, n - 1) + ", " + type;
+                if (!m.startsWith("rank " + r + ": allReduce: ranks passed different arguments") || !m.contains(odd)
+                        || !m.contains("allReduce(count " + n)) {
+                    return "rank " + r + ": mismatch with " + odd + " not named: " + m;
+                }
+            }
+            ByteBuffer ok = buffer(n);
+            fill(ok, 0, r, n, 0);
+            comm.allReduce(ok, ok, type, op);
+            return verify(ok, n, this::reduced);
+        }
+
+        String arrays(int n) {
+            float[] f = new float[n];
+            double[] d = new double[n];
+            int[] i = new int[n];
+            long[] l = new long[n];
+            byte[] bytes = new byte[n];
+            for (int j = 0; j < n; j++) {
+                f[j] = r + j;
+                d[j] = r * 2 + j;
+                i[j] = r - j;
+                l[j] = (long) r << 33;
+                bytes[j] = r == root ? (byte) (j * 7) : 0;
+            }
+            comm.allReduce(f, ReduceOp.SUM);
+            comm.allReduce(d, ReduceOp.MAX);
+            comm.allReduce(i, ReduceOp.MIN);
+            comm.allReduce(l, ReduceOp.BOR);
+            comm.broadcast(bytes, root);
+            long orAll = 0;
+            for (int q = 0; q < p; q++) {
+                orAll |= (long) q << 33;
+            }
+            for (int j = 0; j < n; j++) {
+                if (f[j] != (float) (p * (p - 1) / 2 + (long) p * j) || d[j] != (p - 1) * 2 + j || i[j] != -j
+                        || l[j] != orAll || bytes[j] != (byte) (j * 7)) {
+                    return "rank " + r + ": arrays wrong at " + j + ": " + f[j] + " " + d[j] + " " + i[j] + " " + l[j] + " " + bytes[j];
+                }
+            }
+            return null;
+        }
+
+        String abortCase() throws Exception {
+            ByteBuffer b = buffer(count);
+            if (r == root) {
+                Thread.sleep(300);
+                comm.abort();
+            } else {
+                try {
+                    comm.allReduce(b, b, type, op);
+                    return p == 1 ? null : "rank " + r + ": allReduce succeeded although rank " + root + " aborted";
+                } catch (org.jccl.JcclException e) {
+                    if (!e.getMessage().contains("rank " + root + " aborted")) {
+                        return "rank " + r + ": failure does not name the aborting rank: " + e.getMessage();
+                    }
+                }
+            }
+            try {
+                comm.barrier();
+                return p == 1 ? null : "rank " + r + ": barrier after abort succeeded";
+            } catch (org.jccl.JcclException e) {
+                return null;
+            }
+        }
+
+        int[] counts() {
+            int[] c = new int[p];
+            for (int i = 0; i < p; i++) {
+                c[i] = unevenCount(i, 0);
+            }
+            return c;
+        }
+
+        int[] bytes(int[] elements) {
+            int[] b = new int[elements.length];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = elements[i] * es;
+            }
+            return b;
+        }
+
+        static int sum(int[] a, int to) {
+            int s = 0;
+            for (int i = 0; i < to; i++) {
+                s += a[i];
+            }
+            return s;
+        }
+
+        /** Expected element {@code j} of a buffer holding every rank's block in rank order. */
+        long packed(int[] c, int j) {
+            int q = 0;
+            while (j >= c[q]) {
+                j -= c[q++];
+            }
+            return input(q, j);
+        }
+
+        String gatherV(boolean rooted) {
+            int[] c = counts();
+            int total = sum(c, p);
+            boolean receives = !rooted || r == root;
+            if (inPlace && receives) {
+                ByteBuffer d = buffer(total);
+                fill(d, sum(c, r) * es, r, c[r], 0);
+                if (rooted) {
+                    comm.gatherV(d, d, bytes(c), root);
+                } else {
+                    comm.allGatherV(d, d, bytes(c));
+                }
+                return verify(d, total, j -> packed(c, j));
+            }
+            ByteBuffer s = buffer(c[r]);
+            fill(s, 0, r, c[r], 0);
+            ByteBuffer d = receives ? buffer(total) : null;
+            if (rooted) {
+                comm.gatherV(s, d, bytes(c), root);
+            } else {
+                comm.allGatherV(s, d, bytes(c));
+            }
+            return receives ? verify(d, total, j -> packed(c, j)) : null;
+        }
+
+        String scatterV() {
+            int[] c = counts();
+            int total = sum(c, p);
+            int off = sum(c, r);
+            if (inPlace && r == root) {
+                ByteBuffer s = buffer(total);
+                fill(s, 0, root, total, 0);
+                comm.scatterV(s, bytes(c), s, root);
+                return verifyAt(s, total, off * es, c[r], j -> input(root, off + j));
+            }
+            ByteBuffer s = null;
+            if (r == root) {
+                s = buffer(total);
+                fill(s, 0, root, total, 0);
+            }
+            ByteBuffer d = buffer(c[r]);
+            comm.scatterV(s, bytes(c), d, root);
+            return verify(d, c[r], j -> input(root, off + j));
+        }
+
+        String allToAllV() {
+            int[] sendC = new int[p];
+            int[] recvC = new int[p];
+            for (int q = 0; q < p; q++) {
+                sendC[q] = unevenCount(r, q);
+                recvC[q] = unevenCount(q, r);
+            }
+            ByteBuffer s = buffer(sum(sendC, p));
+            fill(s, 0, r, sum(sendC, p), 0);
+            ByteBuffer d = buffer(sum(recvC, p));
+            comm.allToAllV(s, bytes(sendC), d, bytes(recvC));
+            return verify(d, sum(recvC, p), j -> {
+                int q = 0;
+                while (j >= recvC[q]) {
+                    j -= recvC[q++];
+                }
+                int senderOffset = 0; // where rank q's block for this rank starts in q's send buffer
+                for (int t = 0; t < r; t++) {
+                    senderOffset += unevenCount(q, t);
+                }
+                return input(q, senderOffset + j);
+            });
+        }
+
+        String reduceScatterV() {
+            int[] c = counts();
+            int total = sum(c, p);
+            int off = sum(c, r);
+            ByteBuffer s = buffer(total);
+            fill(s, 0, r, total, 0);
+            if (inPlace) {
+                comm.reduceScatterV(s, s, c, type, op);
+                return verifyAt(s, total, off * es, c[r], j -> reduced(off + j));
+            }
+            ByteBuffer d = buffer(c[r]);
+            comm.reduceScatterV(s, d, c, type, op);
+            return verify(d, c[r], j -> reduced(off + j));
         }
 
         long input(int rank, int i) {

@@ -1,0 +1,71 @@
+package org.jccl.communicator;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.jccl.DataType;
+import org.jccl.ReduceOp;
+
+/**
+ * What a rank passed to one collective, as far as every rank must agree on it: the operation, the
+ * algorithm it selected, the count, type, op, root, and a hash of uneven counts. Encoded in a fixed
+ * 40 bytes so that ranks can compare and, on a mismatch, show each other what they passed.
+ */
+record Signature(int operation, int algorithm, long count, int type, int op, int root, long countsHash) {
+    static final int BYTES = 40;
+    private static final List<String> OPERATIONS = List.of("broadcast", "scatter", "gather", "allGather", "reduce",
+            "allReduce", "reduceScatter", "allToAll", "barrier", "gatherV", "scatterV", "allGatherV", "allToAllV",
+            "reduceScatterV");
+
+    static Signature of(String operation, String algorithm, List<String> algorithms, long count, DataType type,
+                        ReduceOp op, int root, int[] counts) {
+        return new Signature(OPERATIONS.indexOf(operation), algorithms.indexOf(algorithm), count,
+                type == null ? -1 : type.ordinal(), op == null ? -1 : op.ordinal(), root,
+                counts == null ? 0 : mix(Arrays.hashCode(counts) ^ ((long) counts.length << 32)));
+    }
+
+    long hash() {
+        long h = mix(operation);
+        for (long v : new long[] {algorithm, count, type, op, root, countsHash}) {
+            h = mix(h ^ v);
+        }
+        return h;
+    }
+
+    void encode(ByteBuffer b, int at) {
+        b.putInt(at, operation).putInt(at + 4, algorithm).putLong(at + 8, count).putInt(at + 16, type)
+                .putInt(at + 20, op).putInt(at + 24, root).putLong(at + 28, countsHash);
+    }
+
+    static Signature decode(ByteBuffer b, int at) {
+        return new Signature(b.getInt(at), b.getInt(at + 4), b.getLong(at + 8), b.getInt(at + 16), b.getInt(at + 20),
+                b.getInt(at + 24), b.getLong(at + 28));
+    }
+
+    /** E.g. {@code allReduce(count 1000, FLOAT32, SUM, algorithm 1)}. */
+    String describe() {
+        StringBuilder s = new StringBuilder(operation >= 0 && operation < OPERATIONS.size()
+                ? OPERATIONS.get(operation) : "operation " + operation).append('(');
+        s.append(count >= 0 ? "count " + count : "uneven counts");
+        if (type >= 0) {
+            s.append(", ").append(DataType.values()[type]);
+        }
+        if (op >= 0) {
+            s.append(", ").append(ReduceOp.values()[op]);
+        }
+        if (root >= 0) {
+            s.append(", root ").append(root);
+        }
+        if (countsHash != 0) {
+            s.append(", counts #").append(Long.toHexString(countsHash).toUpperCase(Locale.ROOT));
+        }
+        return s.append(", algorithm #").append(algorithm).append(')').toString();
+    }
+
+    private static long mix(long x) {
+        x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+        x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return x ^ (x >>> 33);
+    }
+}
