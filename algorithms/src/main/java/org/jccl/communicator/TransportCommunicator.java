@@ -76,6 +76,10 @@ public final class TransportCommunicator implements Communicator {
     private long sequence;
     private long splits;
     private ByteBuffer staging;
+    private FloatBuffer stagingFloats;
+    private DoubleBuffer stagingDoubles;
+    private IntBuffer stagingInts;
+    private LongBuffer stagingLongs;
     private volatile JcclException broken;
     private volatile boolean closed;
 
@@ -506,37 +510,33 @@ public final class TransportCommunicator implements Communicator {
     @Override
     public void allReduce(float[] data, ReduceOp op) {
         ByteBuffer b = staging(4L * data.length);
-        FloatBuffer v = b.asFloatBuffer();
-        v.put(0, data);
+        stagingFloats.put(0, data);
         allReduce(b, b, DataType.FLOAT32, op);
-        v.get(0, data);
+        stagingFloats.get(0, data);
     }
 
     @Override
     public void allReduce(double[] data, ReduceOp op) {
         ByteBuffer b = staging(8L * data.length);
-        DoubleBuffer v = b.asDoubleBuffer();
-        v.put(0, data);
+        stagingDoubles.put(0, data);
         allReduce(b, b, DataType.FLOAT64, op);
-        v.get(0, data);
+        stagingDoubles.get(0, data);
     }
 
     @Override
     public void allReduce(int[] data, ReduceOp op) {
         ByteBuffer b = staging(4L * data.length);
-        IntBuffer v = b.asIntBuffer();
-        v.put(0, data);
+        stagingInts.put(0, data);
         allReduce(b, b, DataType.INT32, op);
-        v.get(0, data);
+        stagingInts.get(0, data);
     }
 
     @Override
     public void allReduce(long[] data, ReduceOp op) {
         ByteBuffer b = staging(8L * data.length);
-        LongBuffer v = b.asLongBuffer();
-        v.put(0, data);
+        stagingLongs.put(0, data);
         allReduce(b, b, DataType.INT64, op);
-        v.get(0, data);
+        stagingLongs.get(0, data);
     }
 
     @Override
@@ -547,7 +547,10 @@ public final class TransportCommunicator implements Communicator {
         b.get(0, data);
     }
 
-    /** The pooled direct staging buffer, native order, limit set to {@code bytes}; it only grows. */
+    /**
+     * The pooled direct staging buffer (native order), its limit set to {@code bytes}. It only grows,
+     * and its typed views are made when it does, so a call in steady state allocates nothing here.
+     */
     private ByteBuffer staging(long bytes) {
         if (bytes > Integer.MAX_VALUE) {
             throw new JcclException(rank, "allReduce", "array of " + bytes + " B exceeds the 2 GiB buffer limit");
@@ -555,6 +558,10 @@ public final class TransportCommunicator implements Communicator {
         if (staging == null || staging.capacity() < bytes) {
             staging = ByteBuffer.allocateDirect((int) Math.max(bytes, 2L * (staging == null ? 0 : staging.capacity())))
                     .order(ByteOrder.nativeOrder());
+            stagingFloats = staging.asFloatBuffer();
+            stagingDoubles = staging.asDoubleBuffer();
+            stagingInts = staging.asIntBuffer();
+            stagingLongs = staging.asLongBuffer();
         }
         return staging.clear().limit((int) bytes);
     }
