@@ -22,16 +22,14 @@ final class PeerBootstrap implements Bootstrap {
     private final int[] members;
     private final int me;
     private final long split;
-    private final int commId;
     private int round;
 
     /**
      * @param members parent ranks of the new communicator, in its rank order
      * @param me this rank's index in {@code members}
      */
-    PeerBootstrap(Parent parent, int commId, int[] members, int me, long split) {
+    PeerBootstrap(Parent parent, int[] members, int me, long split) {
         this.parent = parent;
-        this.commId = commId;
         this.members = members;
         this.me = me;
         this.split = split;
@@ -42,7 +40,7 @@ final class PeerBootstrap implements Bootstrap {
         int n = members.length;
         byte[][] all = new byte[n][];
         all[me] = mine.clone();
-        long tag = Tags.bootstrap(commId, split, round++);
+        long tag = Tags.bootstrap(split, round++);
         parent.run("split", tag, x -> {
             ByteBuffer[] lengths = new ByteBuffer[n];
             Request[] pending = new Request[2 * n];

@@ -502,7 +502,7 @@ public final class TransportCommunicator implements Communicator {
         if (tag < 0) {
             throw c.fail("tag " + tag + " is negative");
         }
-        return Tags.pointToPoint(0, tag);
+        return Tags.pointToPoint(tag);
     }
 
     // ---- array conveniences ---------------------------------------------------------------
@@ -591,7 +591,7 @@ public final class TransportCommunicator implements Communicator {
             me++;
         }
         long job = mix(spec.jobId() ^ mix(split) ^ mix(~(long) color));
-        PeerBootstrap boot = new PeerBootstrap(this::runWithTag, 0, parentRanks, me, split);
+        PeerBootstrap boot = new PeerBootstrap(this::runWithTag, parentRanks, me, split);
         Transport t = spec.open(me, parentRanks.length, job, boot);
         try {
             boot.barrier();
@@ -649,7 +649,7 @@ public final class TransportCommunicator implements Communicator {
     }
 
     private long nextTag(Call call) {
-        return call.pointToPointTag() >= 0 ? call.pointToPointTag() : Tags.collective(0, ++sequence);
+        return call.pointToPointTag() >= 0 ? call.pointToPointTag() : Tags.collective(++sequence);
     }
 
     private boolean onJobThread() {

@@ -9,12 +9,15 @@ import org.jccl.JcclException;
  * <p>A transport moves the bytes of a buffer window ({@code position()} to {@code limit()}) and
  * never changes the buffer's position or limit. Messages between one pair of ranks with the same
  * tag match in FIFO order. A receive window must be exactly as long as the message. Tags are opaque
- * 64-bit values to a transport. Sending to oneself is not supported.
+ * to a transport and use only the low {@link #TAG_BITS} bits, so a transport may use the bits above
+ * (to carry the sender's rank, say). Sending to oneself is not supported.
  *
  * <p>Completions run on a transport thread and must not block. When a peer is lost, every pending
  * operation with that peer fails with a {@link JcclException} naming the peer.
  */
 public interface Transport extends AutoCloseable {
+    /** Tags fit in this many low bits. */
+    int TAG_BITS = 40;
 
     /** Starts sending {@code buf}'s window to {@code peer}; the buffer must not change until completion. */
     void send(int peer, long tag, ByteBuffer buf, Completion done);

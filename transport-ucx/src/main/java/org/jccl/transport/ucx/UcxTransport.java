@@ -1,0 +1,696 @@
+package org.jccl.transport.ucx;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.jccl.Configuration;
+import org.jccl.JcclException;
+import org.jccl.spi.Completion;
+import org.jccl.spi.Progress;
+import org.jccl.spi.Transport;
+import org.jccl.spi.TransportContext;
+import org.openucx.jucx.UcxCallback;
+import org.openucx.jucx.UcxUtils;
+import org.openucx.jucx.ucp.UcpContext;
+import org.openucx.jucx.ucp.UcpEndpoint;
+import org.openucx.jucx.ucp.UcpEndpointParams;
+import org.openucx.jucx.ucp.UcpRequest;
+import org.openucx.jucx.ucp.UcpTagMessage;
+import org.openucx.jucx.ucp.UcpWorker;
+import org.openucx.jucx.ucp.UcpWorkerParams;
+
+/**
+ * One rank's UCX transport. A single thread owns the UCX worker (UCX workers are single-threaded):
+ * it posts every operation, drives {@code progress()}, and runs the collectives handed to it, so a
+ * message costs no thread hand-off. Idle, it polls for {@code jccl.spinMicros}, then blocks on the
+ * worker's wake-up event, with a timer that signals it while it blocks (a blocked wait has been seen
+ * to miss events). Endpoints are made from worker addresses exchanged through the bootstrap, with
+ * peer error handling.
+ *
+ * <p>UCX tag = sender rank (upper 24 bits) | SPI tag (lower 40 bits), matched with a full mask, so
+ * a receive names its source. Two more tag kinds carry control messages: ABORT (the sender's job
+ * is broken, with the reason) and GOODBYE (the sender closed in order). Every posted operation is
+ * tracked per peer, so that when a peer fails or leaves its operations fail here, with the peer
+ * named, even where UCX itself would never complete them (a pending shared-memory rendezvous).
+ */
+final class UcxTransport implements Transport, Progress {
+    private static final long SPI_TAG_MASK = (1L << TAG_BITS) - 1;
+    private static final long FULL_MASK = -1L;
+    /** Control kinds live above any SPI tag's kind bits: bit 39 and 38 both set plus bit 37. */
+    private static final long ABORT_TAG = (7L << 37);
+    private static final long GOODBYE_TAG = (7L << 37) | 1;
+    private static final long CONTROL_MASK = SPI_TAG_MASK; // any sender
+    private static final int CONTROL_BYTES = 4096;
+    private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
+            Configuration.DEFAULT_SPIN_MICROS);
+    private static final long TIMER_NANOS = 10_000_000L;
+
+    /** A posted send or receive. */
+    private final class Op extends UcxCallback {
+        final int peer;
+        final boolean send;
+        final ByteBuffer user;
+        final ByteBuffer wire;
+        final int length;
+        final Completion done;
+        UcpRequest request;
+        boolean finished;
+
+        Op(int peer, boolean send, ByteBuffer user, ByteBuffer wire, Completion done) {
+            this.peer = peer;
+            this.send = send;
+            this.user = user;
+            this.wire = wire;
+            this.length = user.remaining();
+            this.done = done;
+        }
+
+        @Override
+        public void onSuccess(UcpRequest r) {
+            if (!send && r != null && length > 0) {
+                // JUCX fills in the received size after this callback returns: check it one round later
+                tasks.add(() -> received(r));
+                return;
+            }
+            received(null);
+        }
+
+        private void received(UcpRequest r) {
+            // JUCX fills the size in either the callback's request or the one the post returned
+            // (a receive matched at once from the unexpected queue); 0 in both means unknown
+            long got = r == null ? length : Math.max(r.getRecvSize(), request == null ? 0 : request.getRecvSize());
+            if (got > 0 && got != length) {
+                fail(mismatch(peer, got, length));
+                return;
+            }
+            if (!send && wire != user) {
+                user.duplicate().put(wire.duplicate().position(0).limit(length));
+            }
+            finish(null);
+        }
+
+        @Override
+        public void onError(int status, String message) {
+            if (!send && status == -9) { // UCS_ERR_MESSAGE_TRUNCATED: the message is longer than the receive
+                fail(new JcclException(rank, "recv", "message from rank " + peer + " is longer than the posted receive of "
+                        + length + " B (do all ranks pass the same counts?)"));
+            } else {
+                fail(failure != null ? failure : new JcclException(rank, send ? "send" : "recv", (send ? "sending to" : "receiving from")
+                        + " rank " + peer + " failed: " + message + " (UCX status " + status + ")"));
+            }
+        }
+
+        void fail(JcclException cause) {
+            finish(cause);
+        }
+
+        private void finish(JcclException cause) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            pending.get(peer).remove(this);
+            if (!send && cause == null) {
+                receivedFrom[peer]++;
+            }
+            if (wire != user) {
+                staging.release(wire);
+            }
+            if (cause == null) {
+                done.completed();
+            } else {
+                done.failed(cause);
+            }
+            if (!send && goodbyeCount[peer] >= 0) {
+                peerLeft(peer);
+            }
+        }
+    }
+
+    private final int rank;
+    private final int size;
+    private final UcpContext context;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
+    private final Map<Integer, Set<Op>> pending = new HashMap<>();
+    private final StagingPool staging = new StagingPool();
+    private final boolean[] gone;
+    /** Messages this rank sent to / received from each peer, and what a departed peer said it sent (-1: still here). */
+    private final long[] sentTo;
+    private final long[] receivedFrom;
+    private final long[] goodbyeCount;
+    private final List<UcpRequest> controlReceives = new ArrayList<>();
+    private volatile UcpWorker worker;
+    private UcpEndpoint[] endpoints;
+    private volatile boolean blocked;
+    private volatile boolean stopping;
+    private volatile boolean stopped;
+    private JcclException failure;
+
+    private UcxTransport(TransportContext ctx, UcpContext context) {
+        this.rank = ctx.rank();
+        this.size = ctx.size();
+        this.context = context;
+        this.gone = new boolean[size];
+        this.sentTo = new long[size];
+        this.receivedFrom = new long[size];
+        this.goodbyeCount = new long[size];
+        java.util.Arrays.fill(goodbyeCount, -1);
+        for (int p = 0; p < size; p++) {
+            pending.put(p, new HashSet<>());
+        }
+        this.thread = new Thread(this::runLoop, "jccl-ucx-r" + rank);
+        thread.setDaemon(true);
+    }
+
+    static UcxTransport open(TransportContext ctx, UcpContext context) {
+        UcxTransport t = new UcxTransport(ctx, context);
+        try {
+            t.connect(ctx);
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    private void connect(TransportContext ctx) {
+        thread.start();
+        long deadline = System.nanoTime() + ctx.timeout().toNanos();
+        byte[] address = call(() -> {
+            worker = context.newWorker(new UcpWorkerParams().requestWakeupTX().requestWakeupRX());
+            ByteBuffer a = worker.getAddress();
+            byte[] bytes = new byte[a.remaining()];
+            a.duplicate().get(bytes);
+            return bytes;
+        }, deadline);
+        byte[][] book = ctx.bootstrap().allGather(address);
+        call(() -> {
+            endpoints = new UcpEndpoint[size];
+            for (int p = 0; p < size; p++) {
+                if (p == rank) {
+                    continue;
+                }
+                int peer = p;
+                ByteBuffer remote = ByteBuffer.allocateDirect(book[p].length).put(book[p]).flip();
+                endpoints[p] = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote).setPeerErrorHandlingMode()
+                        .setErrorHandler((ep, status, message) -> peerFailed(peer, new JcclException(rank, "transport",
+                                "lost rank " + peer + ": " + message + " (UCX status " + status + "; did it exit or crash?)"))));
+            }
+            postControlReceive(ABORT_TAG);
+            postControlReceive(GOODBYE_TAG);
+            return null;
+        }, deadline);
+        ctx.bootstrap().barrier();
+    }
+
+    /** Runs {@code task} on the worker thread and waits for its result. */
+    private <T> T call(Supplier<T> task, long deadline) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                f.complete(task.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        try {
+            return f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof JcclException j ? j : new JcclException(rank, "connect", "UCX: " + c.getMessage(), c);
+        } catch (TimeoutException e) {
+            throw new JcclException(rank, "connect", "the UCX worker did not answer before the timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JcclException(rank, "connect", "interrupted", e);
+        }
+    }
+
+    private static long ucxTag(int sender, long tag) {
+        return ((long) sender << TAG_BITS) | (tag & SPI_TAG_MASK);
+    }
+
+    // ---- SPI ------------------------------------------------------------------------------
+
+    @Override
+    public void send(int peer, long tag, ByteBuffer buf, Completion done) {
+        ByteBuffer user = buf.slice().order(buf.order());
+        onWorker(() -> post(new Op(peer, true, user, stageForSend(user), done), tag));
+    }
+
+    @Override
+    public void recv(int peer, long tag, ByteBuffer buf, Completion done) {
+        ByteBuffer user = buf.slice().order(buf.order());
+        onWorker(() -> post(new Op(peer, false, user, user.isDirect() ? user : staging.take(user.remaining()), done), tag));
+    }
+
+    private ByteBuffer stageForSend(ByteBuffer user) {
+        if (user.isDirect()) {
+            return user;
+        }
+        // copied on the caller's thread, where the buffer is known to be stable
+        ByteBuffer w = ByteBuffer.allocateDirect(user.remaining());
+        w.put(user.duplicate()).flip();
+        return w;
+    }
+
+    private void post(Op op, long tag) {
+        if (failure != null) {
+            op.done.failed(failure);
+            return;
+        }
+        if (gone[op.peer] && (op.send || goodbyeCount[op.peer] < 0 || nothingLeftFrom(op.peer, 1)
+                && worker.tagProbeNonBlocking(ucxTag(op.peer, tag), FULL_MASK, false) == null)) {
+            op.done.failed(new JcclException(rank, "transport", "rank " + op.peer
+                    + (goodbyeCount[op.peer] >= 0 ? " closed its communicator" : " is gone")));
+            return;
+        }
+        pending.get(op.peer).add(op);
+        if (op.send) {
+            sentTo[op.peer]++;
+        }
+        long address = UcxUtils.getAddress(op.wire);
+        try {
+            if (op.send) {
+                op.request = endpoints[op.peer].sendTaggedNonBlocking(address, op.length, ucxTag(rank, tag), op);
+                return;
+            }
+            // a message already waiting in UCX would complete the receive at once, and JUCX then does
+            // not report its length: take it from the queue here, where its length is known
+            UcpTagMessage early = worker.tagProbeNonBlocking(ucxTag(op.peer, tag), FULL_MASK, true);
+            if (early == null) {
+                op.request = worker.recvTaggedNonBlocking(address, op.length, ucxTag(op.peer, tag), FULL_MASK, op);
+            } else if (early.getRecvLength() != op.length) {
+                ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, early.getRecvLength()));
+                worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), early, new UcxCallback());
+                op.fail(mismatch(op.peer, early.getRecvLength(), op.length));
+            } else {
+                op.request = worker.recvTaggedMessageNonBlocking(address, op.length, early, op);
+            }
+        } catch (RuntimeException e) {
+            op.fail(new JcclException(rank, op.send ? "send" : "recv", "UCX refused the operation with rank " + op.peer
+                    + ": " + e.getMessage(), e));
+        }
+    }
+
+    private void postControlReceive(long kind) {
+        ByteBuffer b = ByteBuffer.allocateDirect(CONTROL_BYTES);
+        UcpRequest[] self = new UcpRequest[1];
+        self[0] = worker.recvTaggedNonBlocking(UcxUtils.getAddress(b), CONTROL_BYTES, kind, CONTROL_MASK, new UcxCallback() {
+            @Override
+            public void onSuccess(UcpRequest r) {
+                controlReceives.remove(self[0]);
+                int sender = (int) (r.getSenderTag() >>> TAG_BITS);
+                if (kind == ABORT_TAG) {
+                    byte[] why = new byte[(int) r.getRecvSize()];
+                    b.get(0, why);
+                    failAll(new JcclException(rank, "transport", "rank " + sender + " reported a failure: "
+                            + new String(why, StandardCharsets.UTF_8)));
+                } else {
+                    gone[sender] = true;
+                    goodbyeCount[sender] = b.getLong(0);
+                    peerLeft(sender);
+                }
+                if (!stopping) {
+                    postControlReceive(kind);
+                }
+            }
+        });
+        controlReceives.add(self[0]);
+    }
+
+    /**
+     * The peer closed in order and said how many messages it had sent here. Receives still posted
+     * from it can complete only while some of those have not arrived; once all have, the rest fail.
+     */
+    private void peerLeft(int peer) {
+        if (receivedFrom[peer] < goodbyeCount[peer]) {
+            return; // some of what it sent is still arriving, and may be what these receives wait for
+        }
+        JcclException e = new JcclException(rank, "transport", "rank " + peer + " closed its communicator");
+        for (Op op : new ArrayList<>(pending.get(peer))) {
+            if (!op.send) {
+                op.fail(e);
+                cancel(op);
+            }
+        }
+    }
+
+    /** True when a departed peer's messages are all received, counting {@code more} receives about to be posted. */
+    private boolean nothingLeftFrom(int peer, int more) {
+        long postedReceives = pending.get(peer).stream().filter(o -> !o.send).count();
+        return receivedFrom[peer] + postedReceives + more > goodbyeCount[peer];
+    }
+
+    private void peerFailed(int peer, JcclException cause) {
+        gone[peer] = true;
+        for (Op op : new ArrayList<>(pending.get(peer))) {
+            op.fail(cause); // first, so that the cancellation's own callback finds it finished
+            cancel(op);
+        }
+    }
+
+    private void cancel(Op op) {
+        if (op.request != null && !op.request.isCompleted() && !op.send) {
+            try {
+                worker.cancelRequest(op.request);
+            } catch (RuntimeException ignored) {
+                // already completing
+            }
+        }
+    }
+
+    private void failAll(JcclException cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause;
+        for (int p = 0; p < size; p++) {
+            if (p != rank) {
+                for (Op op : new ArrayList<>(pending.get(p))) {
+                    op.fail(cause);
+                    cancel(op);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void abort(JcclException cause) {
+        onWorker(() -> {
+            if (failure != null) {
+                return;
+            }
+            byte[] why = cause.getMessage().getBytes(StandardCharsets.UTF_8);
+            ByteBuffer b = ByteBuffer.allocateDirect(Math.min(why.length, CONTROL_BYTES)).put(why, 0, Math.min(why.length, CONTROL_BYTES)).flip();
+            for (int p = 0; p < size; p++) {
+                if (p != rank && !gone[p]) {
+                    try {
+                        endpoints[p].sendTaggedNonBlocking(UcxUtils.getAddress(b), b.remaining(), ABORT_TAG | ((long) rank << TAG_BITS),
+                                new UcxCallback() {
+                                });
+                    } catch (RuntimeException ignored) {
+                        // that peer is gone already
+                    }
+                }
+            }
+            failAll(cause);
+        });
+    }
+
+    @Override
+    public Progress progress() {
+        return this;
+    }
+
+    // ---- the worker thread -----------------------------------------------------------------
+
+    private void onWorker(Runnable task) {
+        if (Thread.currentThread() == thread) {
+            task.run();
+        } else {
+            tasks.add(task);
+            if (worker != null) {
+                worker.signal();
+            }
+        }
+    }
+
+    @Override
+    public void execute(Runnable job) {
+        jobs.add(job);
+        if (worker != null) {
+            worker.signal();
+        }
+    }
+
+    @Override
+    public boolean inProgressThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public boolean driveUntil(BooleanSupplier done, long deadlineNanos) {
+        long lastActive = System.nanoTime();
+        while (!done.getAsBoolean()) {
+            long now = System.nanoTime();
+            if (now - deadlineNanos >= 0) {
+                return false;
+            }
+            if (progressOnce(false) > 0) {
+                lastActive = now;
+            } else if (now - lastActive < SPIN_NANOS) {
+                Thread.yield();
+            } else {
+                waitForEvents();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One round of UCX progress and of the small tasks handed in (posts and aborts from other
+     * threads). A collective waiting in {@link #driveUntil} runs only these; the idle loop also
+     * starts the next collective job.
+     */
+    private int progressOnce(boolean startJob) {
+        int n = 0;
+        if (worker != null) {
+            try {
+                n += worker.progress();
+            } catch (Exception e) {
+                failAll(new JcclException(rank, "transport", "UCX progress failed: " + e.getMessage(), e));
+            }
+        }
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            t.run();
+            n++;
+        }
+        if (startJob && (t = jobs.poll()) != null) {
+            t.run();
+            n++;
+        }
+        return n;
+    }
+
+    private void waitForEvents() {
+        if (worker == null || !tasks.isEmpty() || !jobs.isEmpty()) {
+            return;
+        }
+        blocked = true;
+        Timer.INSTANCE.watch(this);
+        try {
+            worker.waitForEvents();
+        } finally {
+            blocked = false;
+        }
+    }
+
+    /** Signals blocked workers every 10 ms, so that a missed wake-up costs at most that. */
+    private static final class Timer {
+        static final Timer INSTANCE = new Timer();
+        private final Set<UcxTransport> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private Timer() {
+            Thread t = new Thread(() -> {
+                while (true) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(TIMER_NANOS);
+                    for (UcxTransport u : watched) {
+                        if (u.stopped) {
+                            watched.remove(u);
+                        } else if (u.blocked && u.worker != null) {
+                            u.worker.signal();
+                        }
+                    }
+                }
+            }, "jccl-ucx-timer");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        void watch(UcxTransport u) {
+            watched.add(u);
+        }
+    }
+
+    private void runLoop() {
+        long lastActive = System.nanoTime();
+        while (!stopping) {
+            if (progressOnce(true) > 0) {
+                lastActive = System.nanoTime();
+            } else if (System.nanoTime() - lastActive < SPIN_NANOS) {
+                Thread.yield();
+            } else {
+                waitForEvents();
+            }
+        }
+        shutdownWorker();
+        stopped = true;
+        Runnable job;
+        while ((job = jobs.poll()) != null) {
+            job.run(); // collectives handed over while closing fail at once against the closed transport
+        }
+    }
+
+    // ---- close ----------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        if (stopping) {
+            return;
+        }
+        if (!thread.isAlive()) {
+            UcxTransportProvider.release();
+            stopping = true;
+            stopped = true;
+            return;
+        }
+        CompletableFuture<Void> said = new CompletableFuture<>();
+        onWorker(() -> sayGoodbye(said));
+        try {
+            said.get(2, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // peers that are gone cannot be told
+        }
+        stopping = true;
+        if (worker != null) {
+            worker.signal();
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        UcxTransportProvider.release();
+    }
+
+    private void sayGoodbye(CompletableFuture<Void> said) {
+        if (endpoints == null) {
+            said.complete(null);
+            return;
+        }
+        int[] left = {0};
+        for (int p = 0; p < size; p++) {
+            if (p != rank && !gone[p] && failure == null) {
+                left[0]++;
+                ByteBuffer count = ByteBuffer.allocateDirect(8).putLong(0, sentTo[p]);
+                try {
+                    endpoints[p].sendTaggedNonBlocking(UcxUtils.getAddress(count), 8, GOODBYE_TAG | ((long) rank << TAG_BITS),
+                            new UcxCallback() {
+                                @Override
+                                public void onSuccess(UcpRequest r) {
+                                    if (--left[0] == 0) {
+                                        said.complete(null);
+                                    }
+                                }
+
+                                @Override
+                                public void onError(int status, String message) {
+                                    onSuccess(null);
+                                }
+                            });
+                } catch (RuntimeException e) {
+                    left[0]--;
+                }
+            }
+        }
+        if (left[0] == 0) {
+            said.complete(null);
+        }
+    }
+
+    /** The closing order of the notes: cancel receives, close endpoints, then the worker. */
+    private void shutdownWorker() {
+        if (worker == null) {
+            return;
+        }
+        JcclException closed = new JcclException(rank, "transport", "the transport is closed");
+        failAll(closed);
+        for (UcpRequest r : new ArrayList<>(controlReceives)) {
+            try {
+                worker.cancelRequest(r);
+            } catch (RuntimeException ignored) {
+                // completed meanwhile
+            }
+        }
+        List<UcpRequest> closing = new ArrayList<>();
+        if (endpoints != null) {
+            for (UcpEndpoint ep : endpoints) {
+                if (ep != null) {
+                    try {
+                        closing.add(ep.closeNonBlockingForce());
+                    } catch (RuntimeException ignored) {
+                        // already failed
+                    }
+                }
+            }
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < deadline && closing.stream().anyMatch(r -> r != null && !r.isCompleted())) {
+            try {
+                worker.progress();
+            } catch (Exception e) {
+                break;
+            }
+        }
+        for (int i = 0; i < 100; i++) {
+            try {
+                worker.progress();
+            } catch (Exception e) {
+                break;
+            }
+        }
+        worker.close();
+        worker = null; // anything that still runs here now fails instead of touching a closed worker
+        staging.clear();
+    }
+
+    private JcclException mismatch(int peer, long message, int receive) {
+        return new JcclException(rank, "recv", "message of " + message + " B from rank " + peer
+                + " does not match the posted receive of " + receive + " B (do all ranks pass the same counts?)");
+    }
+
+    /** Direct buffers that stand in for heap receive buffers, reused by size class; worker thread only. */
+    private static final class StagingPool {
+        private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
+
+        ByteBuffer take(int bytes) {
+            int cls = 32 - Integer.numberOfLeadingZeros(Math.max(1, bytes) - 1);
+            ArrayDeque<ByteBuffer> q = free.get(cls);
+            ByteBuffer b = q == null ? null : q.poll();
+            if (b == null) {
+                b = ByteBuffer.allocateDirect(1 << Math.min(30, cls));
+            }
+            return b.clear().limit(bytes);
+        }
+
+        void release(ByteBuffer b) {
+            if (b.capacity() == 0) {
+                return;
+            }
+            // filed under floor(log2(capacity)): every buffer of class k holds at least 2^k bytes
+            int cls = 31 - Integer.numberOfLeadingZeros(Math.max(1, b.capacity()));
+            free.computeIfAbsent(cls, c -> new ArrayDeque<>()).add(b);
+        }
+
+        void clear() {
+            free.clear();
+        }
+    }
+}

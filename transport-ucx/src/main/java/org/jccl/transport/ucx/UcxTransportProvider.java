@@ -1,0 +1,69 @@
+package org.jccl.transport.ucx;
+
+import org.jccl.JcclException;
+import org.jccl.spi.Transport;
+import org.jccl.spi.TransportContext;
+import org.jccl.spi.TransportProvider;
+import org.openucx.jucx.ucp.UcpContext;
+import org.openucx.jucx.ucp.UcpParams;
+
+/**
+ * The {@code ucx} transport through JUCX: InfiniBand, RoCE, shared memory or TCP, whatever UCX
+ * finds (narrow it with {@code UCX_TLS}). One UCX context per process, shared by every
+ * communicator's transport and released with the last of them.
+ */
+public final class UcxTransportProvider implements TransportProvider {
+    private static final Object LOCK = new Object();
+    private static UcpContext context;
+    private static int users;
+
+    @Override
+    public String name() {
+        return "ucx";
+    }
+
+    @Override
+    public String unavailableReason() {
+        try {
+            Class.forName("org.openucx.jucx.NativeLibs").getMethod("load").invoke(null);
+            return null;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return "the UCX native libraries could not be loaded (" + cause.getMessage() + "); install them: "
+                    + "Debian/Ubuntu `apt-get install libucx0`, or load your cluster's UCX module";
+        }
+    }
+
+    @Override
+    public Transport open(TransportContext ctx) {
+        String why = unavailableReason();
+        if (why != null) {
+            throw new JcclException(ctx.rank(), "connect", "transport 'ucx' is unavailable: " + why);
+        }
+        return UcxTransport.open(ctx, acquire(ctx.rank()));
+    }
+
+    static UcpContext acquire(int rank) {
+        synchronized (LOCK) {
+            if (context == null) {
+                try {
+                    context = new UcpContext(new UcpParams().requestTagFeature().requestWakeupFeature()
+                            .setMtWorkersShared(false));
+                } catch (RuntimeException e) {
+                    throw new JcclException(rank, "connect", "cannot create a UCX context: " + e.getMessage(), e);
+                }
+            }
+            users++;
+            return context;
+        }
+    }
+
+    static void release() {
+        synchronized (LOCK) {
+            if (--users == 0) {
+                context.close();
+                context = null;
+            }
+        }
+    }
+}
