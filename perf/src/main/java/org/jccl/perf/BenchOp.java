@@ -85,6 +85,24 @@ enum BenchOp {
             c.gather(b.send, b.recv, root);
         }
     },
+    /** Ranks 0 and 1 bounce a message; time is one way (half the round trip), as ucx_perftest and OSU report. */
+    PINGPONG("pingpong", "1 (one-way time)") {
+        @Override
+        double busFactor(int n) {
+            return 1.0;
+        }
+
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            if (c.rank() == 0) {
+                c.send(b.send, 1, 0);
+                c.recv(b.recv, 1, 0);
+            } else if (c.rank() == 1) {
+                c.recv(b.recv, 0, 0);
+                c.send(b.send, 0, 0);
+            }
+        }
+    },
     SCATTER("scatter", "(n-1)/n") {
         @Override
         int recvBytes(int size, int n) {

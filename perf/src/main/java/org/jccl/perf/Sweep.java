@@ -43,6 +43,9 @@ final class Sweep {
         warmUp();
         long wrong = 0;
         for (BenchOp op : o.ops()) {
+            if (op == BenchOp.PINGPONG && comm.size() < 2) {
+                continue;
+            }
             if (comm.rank() == 0) {
                 out.printf(Locale.ROOT, "#%n# %s, busbw = algbw x %s%n", op.cliName(), op.busFormula());
                 out.printf(Locale.ROOT, "# %12s %12s %8s %6s %5s %-22s %10s %10s %10s %10s %11s %11s %7s%n",
@@ -64,6 +67,9 @@ final class Sweep {
         long[] sizes = {o.minBytes(), Math.min(o.maxBytes(), 64 << 10), Math.min(o.maxBytes(), 1 << 20)};
         int[] rounds = {200, 40, 10}; // enough calls for the JIT to compile the paths each size takes
         for (BenchOp op : o.ops()) {
+            if (op == BenchOp.PINGPONG && comm.size() < 2) {
+                continue;
+            }
             for (int k = 0; k < sizes.length; k++) {
                 BenchOp.Buffers b = buffers(op, sizes[k]);
                 for (int i = 0; i < rounds[k]; i++) {
@@ -80,7 +86,8 @@ final class Sweep {
     }
 
     private int roundedSize(BenchOp op, long requested) {
-        int unit = o.type().size() * (op == BenchOp.ALLREDUCE || op == BenchOp.BROADCAST || op == BenchOp.REDUCE ? 1 : comm.size());
+        int unit = o.type().size() * (op == BenchOp.ALLREDUCE || op == BenchOp.BROADCAST || op == BenchOp.REDUCE
+                || op == BenchOp.PINGPONG ? 1 : comm.size());
         if (requested > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("sizes above 2 GiB are not supported");
         }
@@ -125,7 +132,7 @@ final class Sweep {
             Histogram h = new Histogram(3);
             double sum = 0;
             for (int i = 0; i < o.iters(); i++) {
-                long t = times.getLong(8 * i);
+                long t = op == BenchOp.PINGPONG ? times.getLong(8 * i) / 2 : times.getLong(8 * i);
                 h.recordValue(Math.max(1, t));
                 sum += t;
             }
@@ -142,12 +149,18 @@ final class Sweep {
     }
 
     private String algorithm(BenchOp op, int size) {
+        if (op == BenchOp.PINGPONG) {
+            return "send/recv";
+        }
         Collective c = Collective.valueOf(op.name());
         return selector.choose(c, size, comm.size());
     }
 
     /** Runs {@code op} once on known data and counts wrong elements over all ranks. */
     private long check(BenchOp op, BenchOp.Buffers b) {
+        if (op == BenchOp.PINGPONG) {
+            return checkPingPong(b);
+        }
         int n = comm.size();
         int r = comm.rank();
         DataType t = o.type();
@@ -175,9 +188,31 @@ final class Sweep {
                 case ALLTOALL -> CheckData.value(i / block, r * block + i % block);
                 case GATHER -> r == o.root() ? CheckData.value(i / block, i % block) : Long.MIN_VALUE;
                 case SCATTER -> CheckData.value(o.root(), r * recvCount + i);
+                case PINGPONG -> throw new IllegalStateException("checked by checkPingPong");
             };
             if (want != Long.MIN_VALUE && CheckData.get(b.recv(), i, t) != want) {
                 wrong++;
+            }
+        }
+        ByteBuffer w = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, wrong);
+        comm.allReduce(w, w, DataType.INT64, ReduceOp.SUM);
+        return w.getLong(0);
+    }
+
+    /** Rank 1 must receive rank 0's data and rank 0 rank 1's. */
+    private long checkPingPong(BenchOp.Buffers b) {
+        DataType t = o.type();
+        int n = b.send().remaining() / t.size();
+        for (int i = 0; i < n; i++) {
+            CheckData.put(b.send(), i, t, CheckData.value(comm.rank(), i));
+        }
+        BenchOp.PINGPONG.run(comm, b, t, o.op(), o.root());
+        long wrong = 0;
+        if (comm.rank() < 2) {
+            for (int i = 0; i < n; i++) {
+                if (CheckData.get(b.recv(), i, t) != CheckData.value(1 - comm.rank(), i)) {
+                    wrong++;
+                }
             }
         }
         ByteBuffer w = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, wrong);
