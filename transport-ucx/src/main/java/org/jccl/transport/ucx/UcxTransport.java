@@ -358,6 +358,9 @@ final class UcxTransport implements Transport, Progress {
     }
 
     private void peerFailed(int peer, JcclException cause) {
+        if (goodbyeCount[peer] >= 0) {
+            return; // it said goodbye first: its endpoint closing is the orderly end, handled by peerLeft
+        }
         gone[peer] = true;
         for (Op op : new ArrayList<>(pending.get(peer))) {
             op.fail(cause); // first, so that the cancellation's own callback finds it finished
@@ -631,22 +634,36 @@ final class UcxTransport implements Transport, Progress {
         }
         List<UcpRequest> closing = new ArrayList<>();
         if (endpoints != null) {
-            for (UcpEndpoint ep : endpoints) {
+            for (int p = 0; p < size; p++) {
+                UcpEndpoint ep = endpoints[p];
                 if (ep != null) {
                     try {
-                        closing.add(ep.closeNonBlockingForce());
+                        // flush delivers what is still in flight to a live peer; a dead peer can only be forced
+                        closing.add(gone[p] && goodbyeCount[p] < 0 ? ep.closeNonBlockingForce() : ep.closeNonBlockingFlush());
                     } catch (RuntimeException ignored) {
                         // already failed
                     }
                 }
             }
         }
-        long deadline = System.nanoTime() + 2_000_000_000L;
+        long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline && closing.stream().anyMatch(r -> r != null && !r.isCompleted())) {
             try {
                 worker.progress();
             } catch (Exception e) {
                 break;
+            }
+        }
+        if (closing.stream().anyMatch(r -> r != null && !r.isCompleted())) {
+            for (UcpEndpoint ep : endpoints) {
+                if (ep == null) {
+                    continue;
+                }
+                try {
+                    ep.closeNonBlockingForce(); // a flush that cannot finish: the peer is stuck or gone
+                } catch (RuntimeException ignored) {
+                    // closed already
+                }
             }
         }
         for (int i = 0; i < 100; i++) {
