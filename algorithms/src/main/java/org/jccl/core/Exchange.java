@@ -192,9 +192,4 @@ public final class Exchange {
             }
         }
     }
-
-    /** Reduces {@code src} into {@code dst} element-wise. */
-    public void reduceLocal(ByteBuffer dst, ByteBuffer src, DataType type, ReduceOp op) {
-        ReductionKernel.reduce(dst, src, type, op);
-    }
 }
