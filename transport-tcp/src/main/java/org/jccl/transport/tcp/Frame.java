@@ -39,10 +39,10 @@ final class Frame {
     static final byte DATA = 7;
     /** The sender's job is broken; the payload says why (UTF-8). */
     static final byte ABORT = 8;
-    /** The sender closed its communicator in order. */
+    /** The sender closed its communicator; the payload says why its job broke, if it did (UTF-8). */
     static final byte GOODBYE = 9;
 
-    /** Largest control payload (CHALLENGE, HELLO, ABORT). */
+    /** Largest control payload (CHALLENGE, HELLO, ABORT, GOODBYE). */
     static final int MAX_CONTROL_PAYLOAD = 64 * 1024;
 
     private Frame() {

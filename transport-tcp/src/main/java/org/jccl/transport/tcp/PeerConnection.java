@@ -327,7 +327,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
             }
             case Frame.CTS -> onCts(tag);
             case Frame.DATA -> onData(tag, length);
-            case Frame.CHALLENGE, Frame.HELLO, Frame.ABORT -> {
+            case Frame.CHALLENGE, Frame.HELLO, Frame.ABORT, Frame.GOODBYE -> {
                 if (length > Frame.MAX_CONTROL_PAYLOAD) {
                     throw new ProtocolError(Frame.typeName(type) + " payload of " + length + " B is too long");
                 }
@@ -347,8 +347,6 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                 open = true;
                 transport.connected(this);
             }
-            case Frame.GOODBYE -> peerGone(new JcclException(transport.rank(), "transport",
-                    "rank " + peer + " closed its communicator"));
             default -> throw new ProtocolError("unknown frame type " + type);
         }
     }
@@ -553,6 +551,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                 writeControl(Frame.WELCOME, new byte[0]);
                 transport.connected(this);
             }
+            case Frame.GOODBYE -> {
+                String why = c.toString(StandardCharsets.UTF_8);
+                peerGone(new JcclException(transport.rank(), "transport", "rank " + peer + " closed its communicator"
+                        + (why.isEmpty() ? "" : " after its job broke: " + why)));
+            }
             case Frame.ABORT -> {
                 String why = c.toString(StandardCharsets.UTF_8);
                 if (!open) {
@@ -604,11 +607,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
         }
     }
 
-    /** Tells the peer this rank closes in order. */
-    ChannelFuture sendGoodbye() {
-        Channel ch = channel;
-        ByteBuf h = Frame.header(ch.alloc(), Frame.GOODBYE, 0, 0);
-        return ch.writeAndFlush(h);
+    /** Tells the peer this rank closes, and why its job broke if it did (empty when it did not). */
+    ChannelFuture sendGoodbye(String brokenBy) {
+        return writeControl(Frame.GOODBYE, brokenBy.getBytes(StandardCharsets.UTF_8));
     }
 
     Channel channel() {

@@ -226,6 +226,11 @@ final class TcpTransport implements Transport {
         failAll(new JcclException(rank, "transport", "rank " + peer + " reported a failure: " + why));
     }
 
+    /** A reason short enough for a control frame. */
+    private static String truncate(String why) {
+        return why.length() > Frame.MAX_CONTROL_PAYLOAD / 4 ? why.substring(0, Frame.MAX_CONTROL_PAYLOAD / 4) + "..." : why;
+    }
+
     // ---- SPI ------------------------------------------------------------------------------
 
     @Override
@@ -272,7 +277,7 @@ final class TcpTransport implements Transport {
         for (int p = 0; p < size; p++) {
             PeerConnection c = peers.get(p);
             if (c != null) {
-                c.sendAbort(cause.getMessage());
+                c.sendAbort(truncate(cause.getMessage()));
             }
         }
         failAll(cause);
@@ -300,10 +305,12 @@ final class TcpTransport implements Transport {
         }
         closed = true;
         List<ChannelFuture> goodbyes = new ArrayList<>();
+        JcclException broken = aborted;
+        String why = broken == null ? "" : truncate(broken.getMessage());
         for (int p = 0; p < size; p++) {
             PeerConnection c = peers.get(p);
             if (c != null && c.channel().isActive()) {
-                goodbyes.add(c.sendGoodbye());
+                goodbyes.add(c.sendGoodbye(why));
             }
         }
         for (ChannelFuture f : goodbyes) {

@@ -153,6 +153,7 @@ final class UcxTransport implements Transport, Progress {
     private final long[] sentTo;
     private final long[] receivedFrom;
     private final long[] goodbyeCount;
+    private final String[] goodbyeReason;
     private final List<UcpRequest> controlReceives = new ArrayList<>();
     private volatile UcpWorker worker;
     private UcpEndpoint[] endpoints;
@@ -169,6 +170,7 @@ final class UcxTransport implements Transport, Progress {
         this.sentTo = new long[size];
         this.receivedFrom = new long[size];
         this.goodbyeCount = new long[size];
+        this.goodbyeReason = new String[size];
         java.util.Arrays.fill(goodbyeCount, -1);
         for (int p = 0; p < size; p++) {
             pending.put(p, new HashSet<>());
@@ -324,6 +326,9 @@ final class UcxTransport implements Transport, Progress {
                 } else {
                     gone[sender] = true;
                     goodbyeCount[sender] = b.getLong(0);
+                    byte[] why = new byte[(int) r.getRecvSize() - 8];
+                    b.get(8, why);
+                    goodbyeReason[sender] = new String(why, StandardCharsets.UTF_8);
                     peerLeft(sender);
                 }
                 if (!stopping) {
@@ -342,7 +347,9 @@ final class UcxTransport implements Transport, Progress {
         if (receivedFrom[peer] < goodbyeCount[peer]) {
             return; // some of what it sent is still arriving, and may be what these receives wait for
         }
-        JcclException e = new JcclException(rank, "transport", "rank " + peer + " closed its communicator");
+        String why = goodbyeReason[peer];
+        JcclException e = new JcclException(rank, "transport", "rank " + peer + " closed its communicator"
+                + (why == null || why.isEmpty() ? "" : " after its job broke: " + why));
         for (Op op : new ArrayList<>(pending.get(peer))) {
             if (!op.send) {
                 op.fail(e);
@@ -590,11 +597,15 @@ final class UcxTransport implements Transport, Progress {
         }
         int[] left = {0};
         for (int p = 0; p < size; p++) {
-            if (p != rank && !gone[p] && failure == null) {
+            if (p != rank && !gone[p]) {
                 left[0]++;
-                ByteBuffer count = ByteBuffer.allocateDirect(8).putLong(0, sentTo[p]);
+                // how many messages it sent that peer, then why its job broke (if it did)
+                byte[] why = failure == null ? new byte[0] : failure.getMessage().getBytes(StandardCharsets.UTF_8);
+                int whyBytes = Math.min(why.length, CONTROL_BYTES - 8);
+                ByteBuffer goodbye = ByteBuffer.allocateDirect(8 + whyBytes).putLong(0, sentTo[p]).put(8, why, 0, whyBytes);
                 try {
-                    endpoints[p].sendTaggedNonBlocking(UcxUtils.getAddress(count), 8, GOODBYE_TAG | ((long) rank << TAG_BITS),
+                    endpoints[p].sendTaggedNonBlocking(UcxUtils.getAddress(goodbye), goodbye.capacity(),
+                            GOODBYE_TAG | ((long) rank << TAG_BITS),
                             new UcxCallback() {
                                 @Override
                                 public void onSuccess(UcpRequest r) {
