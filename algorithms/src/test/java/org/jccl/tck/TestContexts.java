@@ -9,49 +9,13 @@ public final class TestContexts {
     private TestContexts() {
     }
 
+    private record Context(int rank, int size, Duration timeout, long jobId, String secret, String socketInterface,
+                           String rendezvousHost, Bootstrap bootstrap) implements TransportContext {
+    }
+
     /** A context with the given identity, secret and interface choice; rendezvous host 127.0.0.1. */
     public static TransportContext of(int rank, int size, long jobId, Bootstrap bootstrap, String secret, String ifname,
                                       Duration timeout) {
-        return new TransportContext() {
-            @Override
-            public int rank() {
-                return rank;
-            }
-
-            @Override
-            public int size() {
-                return size;
-            }
-
-            @Override
-            public Duration timeout() {
-                return timeout;
-            }
-
-            @Override
-            public long jobId() {
-                return jobId;
-            }
-
-            @Override
-            public String secret() {
-                return secret;
-            }
-
-            @Override
-            public String socketInterface() {
-                return ifname;
-            }
-
-            @Override
-            public String rendezvousHost() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public Bootstrap bootstrap() {
-                return bootstrap;
-            }
-        };
+        return new Context(rank, size, timeout, jobId, secret, ifname, "127.0.0.1", bootstrap);
     }
 }
