@@ -71,7 +71,7 @@ final class Sweep {
                 continue;
             }
             for (int k = 0; k < sizes.length; k++) {
-                BenchOp.Buffers b = buffers(op, sizes[k]);
+                BenchOp.Buffers b = buffers(op, roundedSize(op, sizes[k]));
                 for (int i = 0; i < rounds[k]; i++) {
                     op.run(comm, b, o.type(), o.op(), o.root());
                 }
@@ -79,9 +79,8 @@ final class Sweep {
         }
     }
 
-    private BenchOp.Buffers buffers(BenchOp op, long requested) {
+    private BenchOp.Buffers buffers(BenchOp op, int size) {
         int n = comm.size();
-        int size = roundedSize(op, requested);
         return new BenchOp.Buffers(window(true, op.sendBytes(size, n)), window(false, op.recvBytes(size, n)));
     }
 
@@ -114,7 +113,7 @@ final class Sweep {
         int n = comm.size();
         int es = o.type().size();
         int size = roundedSize(op, requested);
-        BenchOp.Buffers b = buffers(op, requested);
+        BenchOp.Buffers b = buffers(op, size);
         long wrong = o.check() ? check(op, b) : 0;
         for (int i = 0; i < o.warmup(); i++) {
             op.run(comm, b, o.type(), o.op(), o.root());

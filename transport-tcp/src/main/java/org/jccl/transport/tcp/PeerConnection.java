@@ -115,8 +115,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                 op.fail(failure);
                 return;
             }
-            ArrayDeque<Early> q = early.get(op.tag);
-            e = q == null ? null : q.poll();
+            e = poll(early, op.tag);
             if (e == null) {
                 if (failure != null) {
                     op.fail(failure);
@@ -358,8 +357,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                 discard(length);
                 return;
             }
-            ArrayDeque<Operation> q = posted.get(tag);
-            op = q == null ? null : q.poll();
+            op = poll(posted, tag);
             if (op == null) {
                 Early e = new Early(false, length, channel.alloc().directBuffer(length));
                 queue(early, tag).add(e);
@@ -390,8 +388,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
             if (failure != null) {
                 return;
             }
-            ArrayDeque<Operation> q = posted.get(tag);
-            op = q == null ? null : q.poll();
+            op = poll(posted, tag);
             if (op == null) {
                 queue(early, tag).add(new Early(true, length, null));
                 return;
@@ -413,8 +410,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
             if (failure != null) {
                 return;
             }
-            ArrayDeque<Operation> q = awaitingCts.get(tag);
-            op = q == null ? null : q.poll();
+            op = poll(awaitingCts, tag);
         }
         if (op == null) {
             throw new ProtocolError("CTS for a tag this rank never announced");
@@ -429,8 +425,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                 discard(length);
                 return;
             }
-            ArrayDeque<Operation> q = awaitingData.get(tag);
-            op = q == null ? null : q.poll();
+            op = poll(awaitingData, tag);
         }
         if (op == null) {
             throw new ProtocolError("DATA for a tag this rank never cleared");
@@ -684,5 +679,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
 
     private static <T> ArrayDeque<T> queue(Map<Long, ArrayDeque<T>> m, long tag) {
         return m.computeIfAbsent(tag, t -> new ArrayDeque<>());
+    }
+
+    /** The oldest entry queued under {@code tag}, removed, or null. */
+    private static <T> T poll(Map<Long, ArrayDeque<T>> m, long tag) {
+        ArrayDeque<T> q = m.get(tag);
+        return q == null ? null : q.poll();
     }
 }
