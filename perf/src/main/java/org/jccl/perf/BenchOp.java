@@ -115,8 +115,19 @@ enum BenchOp {
         }
     };
 
-    /** A rank's send and receive buffers for one size. */
-    record Buffers(ByteBuffer send, ByteBuffer recv) {
+    /**
+     * A rank's buffers for one size: {@code send} and {@code recv} are what the call gets (the same
+     * object when in place), {@code input} is the window a check fills with this rank's data and
+     * {@code output} the window where its result lands.
+     */
+    record Buffers(ByteBuffer send, ByteBuffer recv, ByteBuffer input, ByteBuffer output) {
+        static Buffers outOfPlace(BenchOp op, ByteBuffer send, ByteBuffer recv) {
+            return new Buffers(send, recv, op == BROADCAST ? recv : send, recv);
+        }
+
+        static Buffers inPlace(ByteBuffer buf, ByteBuffer input, ByteBuffer output) {
+            return new Buffers(buf, buf, input, output);
+        }
     }
 
     private final String cliName;
@@ -153,6 +164,19 @@ enum BenchOp {
     /** Whether the data type and reduce op matter. */
     boolean reduces() {
         return this == ALLREDUCE || this == REDUCE || this == REDUCESCATTER;
+    }
+
+    /**
+     * Whether {@code rank} passes one buffer as send and receive under {@code --in-place}: every rank
+     * of the unrooted collectives, the root of reduce, gather and scatter (as in MPI_IN_PLACE).
+     * Broadcast is in place by nature; pingpong has nothing to do in place.
+     */
+    boolean inPlaceAt(int rank, int root) {
+        return switch (this) {
+            case ALLREDUCE, ALLGATHER, REDUCESCATTER, ALLTOALL -> true;
+            case REDUCE, GATHER, SCATTER -> rank == root;
+            case BROADCAST, PINGPONG -> false;
+        };
     }
 
     /** Whether the root matters. */

@@ -1,6 +1,8 @@
 package org.jccl.perf;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -83,6 +85,40 @@ public final class PerfMain implements Callable<Integer> {
     @Option(names = "--algo", description = "Force an algorithm for the swept collectives, e.g. ring.")
     String algo;
 
+    @Option(names = "--in-place", description = "Pass one buffer as send and receive (every rank; the root of reduce,"
+            + " gather and scatter), as MPI_IN_PLACE and nccl-tests' in-place columns do.")
+    boolean inPlace;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the rows to FILE as CSV (header line first).")
+    Path csv;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the run and its rows to FILE as JSON.")
+    Path json;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Draw busbw and p50 time against size to a PNG, one line per collective (and per run with --compare).")
+    Path plot;
+
+    @Option(names = "--link-rate", paramLabel = "RATE", converter = LinkRateConverter.class,
+            description = "Link rate as tc writes it (100mbit, 1gbit, 25gbit): a dashed line on the plot, and the shaping of --cluster.")
+    LinkRate linkRate;
+
+    @Option(names = "--compare", paramLabel = "FILE", split = ",",
+            description = "Earlier --csv or --json results (or perf/mpi's Open MPI sweep) drawn on the same --plot.")
+    List<Path> compare = new ArrayList<>();
+
+    @Option(names = "--label", description = "Names this run in the CSV/JSON rows and the plot (default: the transport).")
+    String label;
+
+    @Option(names = "--cluster", paramLabel = "N", defaultValue = "0",
+            description = "Run one rank per network namespace on a bridge, N \"hosts\" with links shaped to --link-rate"
+                    + " by tc tbf (perf/cluster/netns.sh; needs root).")
+    int cluster;
+
+    @Option(names = "--progress", negatable = true,
+            description = "A progress line on stderr during the sweep (default: when on a terminal).")
+    Boolean progress;
+
     private final String[] rawArgs;
 
     PerfMain(String[] rawArgs) {
@@ -98,8 +134,11 @@ public final class PerfMain implements Callable<Integer> {
     public Integer call() throws Exception {
         SweepOptions options = options();
         boolean underLauncher = Arrays.stream(LAUNCHER_RANK_VARS).anyMatch(v -> System.getenv(v) != null);
+        if (!underLauncher && cluster > 0) {
+            return ClusterLauncher.launch(cluster, linkRate, transport, forwardedArgs(), System.out);
+        }
         if (!underLauncher && !transport.equals("inproc")) {
-            return LocalLauncher.launch(ranks, transport, List.of(rawArgs), System.out);
+            return LocalLauncher.launch(ranks, transport, forwardedArgs(), System.out);
         }
         Map<String, String> algorithms = new HashMap<>();
         if (algo != null) {
@@ -114,9 +153,18 @@ public final class PerfMain implements Callable<Integer> {
             b.transport(transport);
         }
         try (Communicator comm = b.connect()) {
-            return new Sweep(comm, options, System.out, b.options().algorithms(), b.options().transport()).run() == 0 ? 0 : 2;
+            String used = b.options().transport();
+            Sweep sweep = new Sweep(comm, options, System.out, b.options().algorithms(), used, label(used), progressStream());
+            long wrong = sweep.run();
+            if (comm.rank() == 0) {
+                writeResults(sweep, used, comm.size());
+            }
+            return wrong == 0 ? 0 : 2;
         } catch (JcclException e) {
             System.err.println("jccl-perf: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("jccl-perf: cannot write results: " + e.getMessage());
             return 1;
         }
     }
@@ -132,9 +180,17 @@ public final class PerfMain implements Callable<Integer> {
                 algorithms.forEach(b::algorithm);
                 try (Communicator comm = b.connect()) {
                     PrintStream out = rank == 0 ? System.out : new PrintStream(PrintStream.nullOutputStream());
-                    status[rank] = new Sweep(comm, options, out, b.options().algorithms(), "inproc").run() == 0 ? 0 : 2;
+                    Sweep sweep = new Sweep(comm, options, out, b.options().algorithms(), "inproc", label("inproc"),
+                            progressStream());
+                    status[rank] = sweep.run() == 0 ? 0 : 2;
+                    if (rank == 0) {
+                        writeResults(sweep, "inproc", ranks);
+                    }
                 } catch (JcclException e) {
                     System.err.println("jccl-perf: " + e.getMessage());
+                    status[rank] = 1;
+                } catch (IOException e) {
+                    System.err.println("jccl-perf: cannot write results: " + e.getMessage());
                     status[rank] = 1;
                 }
             }, "jccl-perf-rank-" + r);
@@ -146,6 +202,55 @@ public final class PerfMain implements Callable<Integer> {
             worst = Math.max(worst, status[r]);
         }
         return worst;
+    }
+
+    /**
+     * The arguments each rank process gets: this command line, with the progress decision made
+     * here, where the terminal is (a rank's output is a pipe).
+     */
+    private List<String> forwardedArgs() {
+        List<String> args = new ArrayList<>(List.of(rawArgs));
+        if (progress == null) {
+            args.add(System.console() != null ? "--progress" : "--no-progress");
+        }
+        return args;
+    }
+
+    private PrintStream progressStream() {
+        boolean on = progress != null ? progress : System.console() != null;
+        return on ? System.err : null;
+    }
+
+    private String label(String usedTransport) {
+        return label != null ? label : usedTransport;
+    }
+
+    /** Rank 0, after the sweep: the --csv, --json and --plot files. */
+    private void writeResults(Sweep sweep, String usedTransport, int size) throws IOException {
+        List<SweepRow> rows = sweep.rows();
+        if (csv != null) {
+            ResultFiles.writeCsv(csv, rows);
+        }
+        if (json != null) {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "?";
+            }
+            ResultFiles.writeJson(json, new ResultFiles.Run("jccl-perf", usedTransport, size, inPlace,
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), host,
+                    Runtime.getRuntime().availableProcessors(), rows));
+        }
+        if (plot != null) {
+            List<SweepRow> all = new ArrayList<>(rows);
+            for (Path p : compare) {
+                all.addAll(ResultFiles.read(p));
+            }
+            String title = String.format(Locale.ROOT, "jccl-perf: %d ranks over %s%s", size, usedTransport,
+                    cluster > 0 ? ", one per host, links shaped to " + linkRate.text() : "");
+            SweepChart.writePng(plot, title, all, linkRate);
+        }
     }
 
     SweepOptions options() {
@@ -171,7 +276,16 @@ public final class PerfMain implements Callable<Integer> {
         if (check != 0 && (rop == ReduceOp.PROD || rop == ReduceOp.AVG)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--check supports sum, min, max, band, bor, bxor");
         }
-        return new SweepOptions(ops, minBytes, maxBytes, stepFactor, stepBytes, iters, warmup, check != 0, t, rop, root);
+        if (cluster < 0 || (cluster > 0 && linkRate == null)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--cluster N needs N >= 1 and a --link-rate");
+        }
+        for (Path p : compare) {
+            if (!java.nio.file.Files.isReadable(p)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--compare: cannot read " + p);
+            }
+        }
+        return new SweepOptions(ops, minBytes, maxBytes, stepFactor, stepBytes, iters, warmup, check != 0, t, rop, root,
+                inPlace);
     }
 
     private <T> T parse(java.util.function.Supplier<T> s) {
@@ -179,6 +293,18 @@ public final class PerfMain implements Callable<Integer> {
             return s.get();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+    }
+
+    /** Reads link rates such as 1gbit (see {@link LinkRate}). */
+    static final class LinkRateConverter implements CommandLine.ITypeConverter<LinkRate> {
+        @Override
+        public LinkRate convert(String value) {
+            try {
+                return LinkRate.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

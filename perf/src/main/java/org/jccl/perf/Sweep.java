@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -19,20 +21,39 @@ import org.jccl.algorithms.Collective;
  * max of those, algbw and busbw, as nccl-tests does.
  */
 final class Sweep {
+    /** Bytes per op and size the warm-up pass moves at most. */
+    private static final long WARM_UP_BYTES = 8L << 20;
+
     private final Communicator comm;
     private final SweepOptions o;
     private final PrintStream out;
     private final AlgorithmSelector selector;
     private final String transport;
+    private final String label;
+    private final PrintStream progress;
+    private final List<SweepRow> rows = new ArrayList<>();
+    private long lastProgressNanos = System.nanoTime();
     private ByteBuffer sendArea;
     private ByteBuffer recvArea;
 
-    Sweep(Communicator comm, SweepOptions options, PrintStream out, Map<String, String> algorithms, String transport) {
+    /**
+     * @param label    names the run in the rows ({@code --label}, else the transport)
+     * @param progress where rank 0 keeps a one-line progress report, or null for none
+     */
+    Sweep(Communicator comm, SweepOptions options, PrintStream out, Map<String, String> algorithms, String transport,
+          String label, PrintStream progress) {
         this.comm = comm;
         this.o = options;
         this.out = out;
         this.selector = new AlgorithmSelector(algorithms, comm.rank());
         this.transport = transport;
+        this.label = label;
+        this.progress = comm.rank() == 0 ? progress : null;
+    }
+
+    /** The rows measured so far (rank 0 only; other ranks keep none). */
+    List<SweepRow> rows() {
+        return rows;
     }
 
     /** Runs every op over every size; returns the number of wrong elements seen (0 without --check). */
@@ -52,11 +73,28 @@ final class Sweep {
                         "size(B)", "count", "type", "redop", "root", "algorithm", "time(us)", "p50(us)", "p99(us)",
                         "max(us)", "algbw(GB/s)", "busbw(GB/s)", "#wrong");
             }
-            for (long size : o.sizes()) {
-                wrong += measure(op, size);
+            List<Long> sizes = o.sizes();
+            for (int k = 0; k < sizes.size(); k++) {
+                report(op, k, sizes.size(), sizes.get(k));
+                wrong += measure(op, sizes.get(k));
             }
         }
+        if (progress != null) {
+            progress.print("\r\033[K");
+            progress.flush();
+        }
         return wrong;
+    }
+
+    /** Rewrites the progress line, at most every half second so that it costs nothing. */
+    private void report(BenchOp op, int index, int count, long size) {
+        long now = System.nanoTime();
+        if (progress == null || now - lastProgressNanos < 500_000_000L) {
+            return;
+        }
+        lastProgressNanos = now;
+        progress.printf(Locale.ROOT, "\r\033[K# %s %d B (size %d of %d)", op.cliName(), size, index + 1, count);
+        progress.flush();
     }
 
     /**
@@ -72,7 +110,9 @@ final class Sweep {
             }
             for (int k = 0; k < sizes.length; k++) {
                 BenchOp.Buffers b = buffers(op, roundedSize(op, sizes[k]));
-                for (int i = 0; i < rounds[k]; i++) {
+                // large sizes keep the loops hot with few calls; a slow (shaped) link should not pay 200 of them
+                long capped = Math.max(2, Math.min(rounds[k], WARM_UP_BYTES / Math.max(1, sizes[k])));
+                for (int i = 0; i < capped; i++) {
                     op.run(comm, b, o.type(), o.op(), o.root());
                 }
             }
@@ -81,7 +121,17 @@ final class Sweep {
 
     private BenchOp.Buffers buffers(BenchOp op, int size) {
         int n = comm.size();
-        return new BenchOp.Buffers(window(true, op.sendBytes(size, n)), window(false, op.recvBytes(size, n)));
+        if (!o.inPlace() || !op.inPlaceAt(comm.rank(), o.root())) {
+            return BenchOp.Buffers.outOfPlace(op, window(true, op.sendBytes(size, n)), window(false, op.recvBytes(size, n)));
+        }
+        ByteBuffer buf = window(false, size);
+        int block = size / n;
+        ByteBuffer own = buf.slice(comm.rank() * block, block).order(ByteOrder.nativeOrder());
+        return switch (op) {
+            case ALLGATHER, GATHER -> BenchOp.Buffers.inPlace(buf, own, buf);
+            case REDUCESCATTER, SCATTER -> BenchOp.Buffers.inPlace(buf, buf, own);
+            default -> BenchOp.Buffers.inPlace(buf, buf, buf);
+        };
     }
 
     private int roundedSize(BenchOp op, long requested) {
@@ -104,9 +154,9 @@ final class Sweep {
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), host,
                 Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "# sizes %d..%d B, %d iterations after %d warm-up (and a warm-up pass over all ops),"
-                + " type %s, op %s, root %d%s%n",
+                + " type %s, op %s, root %d%s%s%n",
                 o.minBytes(), o.maxBytes(), o.iters(), o.warmup(), o.type(), o.op(), o.root(),
-                o.check() ? ", checking results" : "");
+                o.inPlace() ? ", in place" : "", o.check() ? ", checking results" : "");
     }
 
     private long measure(BenchOp op, long requested) {
@@ -137,11 +187,15 @@ final class Sweep {
             }
             double avgUs = o.iters() == 0 ? 0 : sum / o.iters() / 1e3;
             double algbw = avgUs == 0 ? 0 : size / (avgUs * 1e3);
+            SweepRow row = new SweepRow(label, op.cliName(), n, size, size / es, o.type().name().toLowerCase(Locale.ROOT),
+                    op.reduces() ? o.op().name().toLowerCase(Locale.ROOT) : "-", op.rooted() ? Integer.toString(o.root()) : "-",
+                    algorithm(op, size), o.inPlace() && op.inPlaceAt(o.root(), o.root()), avgUs, h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3, algbw, algbw * op.busFactor(n),
+                    o.check() ? wrong : null);
+            rows.add(row);
             out.printf(Locale.ROOT, "  %12d %12d %8s %6s %5s %-22s %10.2f %10.2f %10.2f %10.2f %11.3f %11.3f %7s%n",
-                    size, size / es, o.type().name().toLowerCase(Locale.ROOT),
-                    op.reduces() ? o.op().name().toLowerCase(Locale.ROOT) : "-", op.rooted() ? o.root() : "-",
-                    algorithm(op, size), avgUs, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                    h.getMaxValue() / 1e3, algbw, algbw * op.busFactor(n), o.check() ? Long.toString(wrong) : "N/A");
+                    row.size(), row.count(), row.type(), row.redop(), row.root(), row.algorithm(), row.avgUs(), row.p50Us(),
+                    row.p99Us(), row.maxUs(), row.algbwGBs(), row.busbwGBs(), o.check() ? Long.toString(wrong) : "N/A");
             out.flush();
         }
         return wrong;
@@ -164,32 +218,27 @@ final class Sweep {
         int r = comm.rank();
         DataType t = o.type();
         ReduceOp rop = o.op();
-        int sendCount = b.send().remaining() / t.size();
-        int recvCount = b.recv().remaining() / t.size();
-        for (int i = 0; i < sendCount; i++) {
-            CheckData.put(b.send(), i, t, CheckData.value(r, i));
-        }
-        if (op == BenchOp.BROADCAST) {
-            for (int i = 0; i < recvCount; i++) {
-                CheckData.put(b.recv(), i, t, r == o.root() ? CheckData.value(r, i) : 0);
-            }
+        int inCount = b.input().remaining() / t.size();
+        for (int i = 0; i < inCount; i++) {
+            CheckData.put(b.input(), i, t, op == BenchOp.BROADCAST && r != o.root() ? 0 : CheckData.value(r, i));
         }
         op.run(comm, b, t, rop, o.root());
         long wrong = 0;
-        int block = Math.max(1, recvCount / n);
-        for (int i = 0; i < recvCount; i++) {
+        int outCount = b.output().remaining() / t.size();
+        int block = Math.max(1, outCount / n);
+        for (int i = 0; i < outCount; i++) {
             long want = switch (op) {
                 case ALLREDUCE -> reduced(i, rop);
                 case REDUCE -> r == o.root() ? reduced(i, rop) : Long.MIN_VALUE;
                 case BROADCAST -> CheckData.value(o.root(), i);
                 case ALLGATHER -> CheckData.value(i / block, i % block);
-                case REDUCESCATTER -> reduced(r * recvCount + i, rop);
+                case REDUCESCATTER -> reduced(r * outCount + i, rop);
                 case ALLTOALL -> CheckData.value(i / block, r * block + i % block);
                 case GATHER -> r == o.root() ? CheckData.value(i / block, i % block) : Long.MIN_VALUE;
-                case SCATTER -> CheckData.value(o.root(), r * recvCount + i);
+                case SCATTER -> CheckData.value(o.root(), r * outCount + i);
                 case PINGPONG -> throw new IllegalStateException("checked by checkPingPong");
             };
-            if (want != Long.MIN_VALUE && CheckData.get(b.recv(), i, t) != want) {
+            if (want != Long.MIN_VALUE && CheckData.get(b.output(), i, t) != want) {
                 wrong++;
             }
         }

@@ -7,7 +7,7 @@ import org.jccl.ReduceOp;
 
 /** What one sweep measures; shared by the launcher and every rank. */
 record SweepOptions(List<BenchOp> ops, long minBytes, long maxBytes, double stepFactor, long stepBytes, int iters,
-                    int warmup, boolean check, DataType type, ReduceOp op, int root) {
+                    int warmup, boolean check, DataType type, ReduceOp op, int root, boolean inPlace) {
 
     /** The sizes of the sweep: minBytes, then ×stepFactor (or +stepBytes when given) up to maxBytes. */
     List<Long> sizes() {

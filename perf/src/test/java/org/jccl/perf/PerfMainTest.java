@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class PerfMainTest {
@@ -71,19 +77,8 @@ class PerfMainTest {
 
     @Test
     void aCheckedInProcessSweepFindsNothingWrong() {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            String[] args = {"all", "--transport", "inproc", "--ranks", "3", "-b", "8", "-e", "64K", "-f", "8", "-c", "1",
-                "-n", "3", "-w", "1", "-d", "int32"};
-            status = new CommandLine(new PerfMain(args)).execute(args);
-        } finally {
-            System.setOut(saved);
-        }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, out);
+        String out = runInProcess("all", "--transport", "inproc", "--ranks", "3", "-b", "8", "-e", "64K", "-f", "8", "-c", "1",
+                "-n", "3", "-w", "1", "-d", "int32");
         List<String> rows = dataRows(out);
         assertEquals((BenchOp.values().length - 1) * 5, rows.size(), out); // 8 B .. 32 KiB by 8x
         for (String row : rows) {
@@ -112,6 +107,111 @@ class PerfMainTest {
                 assertNotEquals("0.000", f[f.length - 2], "busbw of " + row);
             }
         }
+    }
+
+    @Test
+    void newOptionsAreReadAndCheckedBeforeAnythingRuns() {
+        PerfMain m = new PerfMain(new String[0]);
+        new CommandLine(m).parseArgs("--in-place", "--csv", "a.csv", "--json", "a.json", "--plot", "a.png", "--link-rate", "1gbit",
+                "--label", "mine", "--no-progress");
+        assertTrue(m.options().inPlace());
+        assertEquals(Path.of("a.csv"), m.csv);
+        assertEquals(0.125, m.linkRate.gigabytesPerSecond(), 1e-12);
+        assertEquals("mine", m.label);
+        assertEquals(Boolean.FALSE, m.progress);
+        assertThrows(CommandLine.ParameterException.class, () -> parse("--cluster", "4"), "a cluster needs a link rate");
+        assertThrows(CommandLine.ParameterException.class, () -> parse("--compare", "/nonexistent/run.csv"));
+        assertThrows(CommandLine.ParameterException.class, () -> parse("--link-rate", "fast"));
+    }
+
+    @Test
+    void linkRatesUseTcUnits() {
+        assertEquals(0.125, LinkRate.parse("1gbit").gigabytesPerSecond(), 1e-12);
+        assertEquals(12.5e6, LinkRate.parse("100mbit").bytesPerSecond(), 1e-6);
+        assertEquals(3.125, LinkRate.parse("25Gbit").gigabytesPerSecond(), 1e-12);
+        assertEquals(3.0, LinkRate.parse("3gbps").gigabytesPerSecond(), 1e-12, "tc's bps is bytes per second");
+        assertEquals(1250.0, LinkRate.parse("10kbit").bytesPerSecond(), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> LinkRate.parse("1 gigabit"));
+        assertThrows(IllegalArgumentException.class, () -> LinkRate.parse("0gbit"));
+    }
+
+    /**
+     * An in-place sweep of every collective at 5 ranks, checked, with every output file: the CSV
+     * and JSON hold the rows the table printed, read back equal, and the plot is a real PNG.
+     */
+    @Test
+    void anInPlaceSweepWritesCsvJsonAndPlot(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("run.csv");
+        Path json = dir.resolve("run.json");
+        Path png = dir.resolve("run.png");
+        String out = runInProcess("all", "--transport", "inproc", "--ranks", "5", "-b", "40", "-e", "40K", "-f", "32", "-c", "1",
+                "-n", "3", "-w", "1", "-d", "float64", "-o", "max", "--in-place", "--label", "in-place test", "--csv", csv.toString(),
+                "--json", json.toString(), "--plot", png.toString(), "--link-rate", "10gbit");
+        assertTrue(out.contains(", in place"), out);
+        List<String> rows = dataRows(out);
+        assertEquals((BenchOp.values().length - 1) * 3, rows.size(), out); // 40 B, 1280 B, 40 KiB
+        rows.forEach(r -> assertTrue(r.trim().endsWith(" 0"), "a checked in-place row with wrong elements: " + r));
+
+        List<String> csvLines = Files.readAllLines(csv);
+        assertEquals("label,op,ranks,size,count,type,redop,root,algorithm,inPlace,avgUs,p50Us,p99Us,maxUs,algbwGBs,busbwGBs,wrong",
+                csvLines.get(0));
+        assertEquals(rows.size() + 1, csvLines.size());
+        List<SweepRow> fromCsv = ResultFiles.read(csv);
+        List<SweepRow> fromJson = ResultFiles.read(json);
+        assertEquals(fromCsv, fromJson, "CSV and JSON hold the same rows");
+        for (int i = 0; i < rows.size(); i++) {
+            String[] printed = rows.get(i).trim().split("\\s+");
+            SweepRow r = fromCsv.get(i);
+            assertEquals(Long.parseLong(printed[0]), r.size(), rows.get(i));
+            assertEquals(printed[5], r.algorithm(), rows.get(i));
+            assertEquals(Double.parseDouble(printed[7]), r.p50Us(), 0.006, rows.get(i));
+            assertEquals(0L, r.wrong());
+            assertEquals("in-place test", r.label());
+            assertEquals(5, r.ranks());
+            assertEquals(!r.op().equals("broadcast"), r.inPlace(), r.toString());
+            assertTrue(r.busbwGBs() >= 0 && r.p50Us() > 0 && r.maxUs() >= r.p50Us(), r.toString());
+        }
+        JsonNode run = new ObjectMapper().readTree(json.toFile());
+        assertEquals(5, run.get("ranks").asInt());
+        assertEquals("inproc", run.get("transport").asText());
+        assertTrue(run.get("inPlace").asBoolean());
+
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(1100, image.getWidth());
+        assertEquals(800, image.getHeight());
+        long colours = java.util.stream.IntStream.range(0, 200)
+                .map(k -> image.getRGB(100 + k * 4, 200 + (k % 40) * 10)).distinct().count();
+        assertTrue(colours > 2, "the plot is more than a blank page");
+    }
+
+    @Test
+    void comparedRunsGetTheirOwnLines(@TempDir Path dir) throws Exception {
+        Path earlier = dir.resolve("earlier.csv");
+        ResultFiles.writeCsv(earlier, List.of(
+                new SweepRow("Open MPI", "allreduce", 2, 8, 2, "float32", "sum", "-", "default", false, 9, 8, 12, 12, 0.001, 0.001, null),
+                new SweepRow("Open MPI", "allreduce", 2, 1024, 256, "float32", "sum", "-", "default", false, 20, 19, 25, 25, 0.05, 0.05, null)));
+        List<SweepRow> back = ResultFiles.read(earlier);
+        assertEquals(2, back.size());
+        assertEquals(null, back.get(0).wrong(), "an unchecked row reads back unchecked");
+        Path png = dir.resolve("both.png");
+        runInProcess("allreduce", "--transport", "inproc", "--ranks", "2", "-b", "8", "-e", "1K", "-f", "128", "-n", "2", "-w", "0",
+                "--plot", png.toString(), "--compare", earlier.toString());
+        assertTrue(Files.size(png) > 10_000, "a drawn PNG");
+    }
+
+    private static String runInProcess(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int status;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            status = new CommandLine(new PerfMain(args)).execute(args);
+        } finally {
+            System.setOut(saved);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, out);
+        return out;
     }
 
     private static List<String> dataRows(String out) {
