@@ -39,7 +39,8 @@ public final class PerfMain implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", defaultValue = "all", paramLabel = "<op>|all",
             description = "Collective to sweep: allreduce, broadcast, reduce, allgather, reducescatter, alltoall,"
-                    + " gather, scatter, pingpong (ranks 0 and 1, one-way time), or all (default: every collective).")
+                    + " gather, scatter, pingpong (ranks 0 and 1, one-way time), or all (default: every collective);"
+                    + " a comma list runs several. none runs nothing: with --plot it draws the --compare files alone.")
     String collective;
 
     @Option(names = {"-b", "--minbytes"}, defaultValue = "8", converter = SizeConverter.class,
@@ -107,6 +108,9 @@ public final class PerfMain implements Callable<Integer> {
             description = "Earlier --csv or --json results (or perf/mpi's Open MPI sweep) drawn on the same --plot.")
     List<Path> compare = new ArrayList<>();
 
+    @Option(names = "--title", description = "The plot's title (default: ranks and transport, or the compared labels).")
+    String title;
+
     @Option(names = "--label", description = "Names this run in the CSV/JSON rows and the plot (default: the transport).")
     String label;
 
@@ -133,6 +137,9 @@ public final class PerfMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SweepOptions options = options();
+        if (options.ops().isEmpty()) {
+            return drawComparedFiles();
+        }
         boolean underLauncher = Arrays.stream(LAUNCHER_RANK_VARS).anyMatch(v -> System.getenv(v) != null);
         if (!underLauncher && cluster > 0) {
             return ClusterLauncher.launch(cluster, linkRate, transport, forwardedArgs(), System.out);
@@ -247,15 +254,30 @@ public final class PerfMain implements Callable<Integer> {
             for (Path p : compare) {
                 all.addAll(ResultFiles.read(p));
             }
-            String title = String.format(Locale.ROOT, "jccl-perf: %d ranks over %s%s", size, usedTransport,
-                    cluster > 0 ? ", one per host, links shaped to " + linkRate.text() : "");
-            SweepChart.writePng(plot, title, all, linkRate);
+            String heading = title != null ? title : String.format(Locale.ROOT, "jccl-perf: %d ranks over %s%s", size,
+                    usedTransport, cluster > 0 ? ", one per host, links shaped to " + linkRate.text() : "");
+            SweepChart.writePng(plot, heading, all, linkRate);
         }
+    }
+
+    private int drawComparedFiles() throws IOException {
+        List<SweepRow> rows = new ArrayList<>();
+        for (Path p : compare) {
+            rows.addAll(ResultFiles.read(p));
+        }
+        String title = this.title != null ? this.title
+                : rows.stream().map(SweepRow::label).distinct().collect(java.util.stream.Collectors.joining(" vs "));
+        SweepChart.writePng(plot, title, rows, linkRate);
+        return 0;
     }
 
     SweepOptions options() {
         List<BenchOp> ops = new ArrayList<>();
-        if (collective.equalsIgnoreCase("all")) {
+        if (collective.equalsIgnoreCase("none")) {
+            if (plot == null || compare.isEmpty()) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "'none' needs --plot and --compare");
+            }
+        } else if (collective.equalsIgnoreCase("all")) {
             Arrays.stream(BenchOp.values()).filter(b -> b != BenchOp.PINGPONG).forEach(ops::add);
         } else {
             for (String c : collective.split(",")) {

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.GraphicsEnvironment;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -141,6 +143,7 @@ class PerfMainTest {
      */
     @Test
     void anInPlaceSweepWritesCsvJsonAndPlot(@TempDir Path dir) throws Exception {
+        assumeFontsToDrawWith();
         Path csv = dir.resolve("run.csv");
         Path json = dir.resolve("run.json");
         Path png = dir.resolve("run.png");
@@ -186,6 +189,7 @@ class PerfMainTest {
 
     @Test
     void comparedRunsGetTheirOwnLines(@TempDir Path dir) throws Exception {
+        assumeFontsToDrawWith();
         Path earlier = dir.resolve("earlier.csv");
         ResultFiles.writeCsv(earlier, List.of(
                 new SweepRow("Open MPI", "allreduce", 2, 8, 2, "float32", "sum", "-", "default", false, 9, 8, 12, 12, 0.001, 0.001, null),
@@ -197,6 +201,21 @@ class PerfMainTest {
         runInProcess("allreduce", "--transport", "inproc", "--ranks", "2", "-b", "8", "-e", "1K", "-f", "128", "-n", "2", "-w", "0",
                 "--plot", png.toString(), "--compare", earlier.toString());
         assertTrue(Files.size(png) > 10_000, "a drawn PNG");
+    }
+
+    /** Drawing text needs a font; a JDK without fontconfig and one font cannot draw the plot. */
+    private static void assumeFontsToDrawWith() {
+        System.setProperty("java.awt.headless", "true");
+        boolean fonts;
+        try {
+            fonts = GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames().length > 0;
+        } catch (RuntimeException | Error e) {
+            fonts = false;
+        }
+        if (!fonts) {
+            System.err.println("SKIPPED LOUDLY: no fonts here (Debian: fontconfig fonts-dejavu-core); the plot tests did not run");
+        }
+        assumeTrue(fonts, "SKIPPED LOUDLY: no fonts to draw the plot with (Debian: fontconfig fonts-dejavu-core)");
     }
 
     private static String runInProcess(String... args) {
