@@ -628,6 +628,10 @@ public final class TransportCommunicator implements Communicator {
         }
         long tag = nextTag(call);
         long seq = sequence;
+        Progress p = transport.progress();
+        if (p != null && p.runInCaller(() -> execute(call, tag, seq))) {
+            return;
+        }
         CollectiveJob job = new CollectiveJob(() -> execute(call, tag, seq), null);
         jobs.execute(job);
         job.await();

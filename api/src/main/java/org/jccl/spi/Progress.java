@@ -12,8 +12,23 @@ public interface Progress {
     /** Runs {@code job} on the progress thread, after the jobs handed over before it. */
     void execute(Runnable job);
 
-    /** True when called on the progress thread. */
+    /**
+     * True when the calling thread drives the transport now: the progress thread, or a caller
+     * running a job through {@link #runInCaller}.
+     */
     boolean inProgressThread();
+
+    /**
+     * Runs {@code job} on the calling thread, which then drives the transport itself until the job
+     * is done, when nothing handed to {@link #execute} is still queued or running; otherwise (or when
+     * the transport cannot lend its I/O to another thread) returns false without running it. A
+     * blocking call run this way costs no thread hand-off at all.
+     *
+     * @return whether {@code job} ran
+     */
+    default boolean runInCaller(Runnable job) {
+        return false;
+    }
 
     /**
      * On the progress thread: drives I/O (polling first, then blocking in the kernel) until

@@ -23,6 +23,10 @@ import org.jccl.algorithms.Collective;
 final class Sweep {
     /** Bytes per op and size the warm-up pass moves at most. */
     private static final long WARM_UP_BYTES = 8L << 20;
+    /** Time per op and size the warm-up pass takes at most (rank 0's clock). */
+    private static final long WARM_UP_NANOS = 400_000_000L;
+    /** Calls between two decisions to go on warming up. */
+    private static final int WARM_UP_BATCH = 100;
 
     private final Communicator comm;
     private final SweepOptions o;
@@ -98,22 +102,32 @@ final class Sweep {
     }
 
     /**
-     * Runs every op a few times at a small, a medium and the largest size before anything is timed,
-     * so that the first rows measure the collectives rather than the JIT compiler.
+     * Runs every op at a small, a medium and a large size before anything is timed, so that the rows
+     * measure the collectives rather than the JIT compiler: in batches, until the JIT has seen enough
+     * calls or a time budget is spent, as rank 0 decides for all after each batch.
      */
     private void warmUp() {
         long[] sizes = {o.minBytes(), Math.min(o.maxBytes(), 64 << 10), Math.min(o.maxBytes(), 1 << 20)};
-        int[] rounds = {200, 40, 10}; // enough calls for the JIT to compile the paths each size takes
+        long[] enough = {20_000, 2_000, 200}; // calls after which the paths each size takes are compiled
+        ByteBuffer more = ByteBuffer.allocateDirect(1);
         for (BenchOp op : o.ops()) {
             if (op == BenchOp.PINGPONG && comm.size() < 2) {
                 continue;
             }
             for (int k = 0; k < sizes.length; k++) {
                 BenchOp.Buffers b = buffers(op, roundedSize(op, sizes[k]));
-                // large sizes keep the loops hot with few calls; a slow (shaped) link should not pay 200 of them
-                long capped = Math.max(2, Math.min(rounds[k], WARM_UP_BYTES / Math.max(1, sizes[k])));
-                for (int i = 0; i < capped; i++) {
-                    op.run(comm, b, o.type(), o.op(), o.root());
+                // large sizes keep the loops hot with few calls; a slow (shaped) link should not pay many of them
+                long calls = Math.max(2, Math.min(enough[k], WARM_UP_BYTES / Math.max(1, sizes[k])));
+                long start = System.nanoTime();
+                for (long done = 0; done < calls; ) {
+                    for (long i = Math.min(WARM_UP_BATCH, calls - done); i > 0; i--, done++) {
+                        op.run(comm, b, o.type(), o.op(), o.root());
+                    }
+                    more.put(0, (byte) (System.nanoTime() - start < WARM_UP_NANOS ? 1 : 0));
+                    comm.broadcast(more, 0);
+                    if (more.get(0) == 0) {
+                        break;
+                    }
                 }
             }
         }

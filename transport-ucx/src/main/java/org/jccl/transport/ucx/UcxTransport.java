@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jccl.Configuration;
@@ -33,12 +36,16 @@ import org.openucx.jucx.ucp.UcpWorker;
 import org.openucx.jucx.ucp.UcpWorkerParams;
 
 /**
- * One rank's UCX transport. A single thread owns the UCX worker (UCX workers are single-threaded):
- * it posts every operation, drives {@code progress()}, and runs the collectives handed to it, so a
- * message costs no thread hand-off. Idle, it polls for {@code jccl.spinMicros}, then blocks on the
- * worker's wake-up event, with a timer that signals it while it blocks (a blocked wait has been seen
- * to miss events). Endpoints are made from worker addresses exchanged through the bootstrap, with
- * peer error handling.
+ * One rank's UCX transport. One thread at a time drives the UCX worker (UCX workers are
+ * single-threaded): whoever holds the driver lock posts every operation, calls {@code progress()}
+ * and runs collectives, so a message costs no thread hand-off. The progress thread holds it when
+ * nobody else wants it: it runs the collectives handed over (asynchronous ones, and blocking ones
+ * queued behind them) and keeps UCX moving between calls; idle, it polls for
+ * {@code jccl.spinMicros}, then blocks on the worker's wake-up event, with a timer that signals it
+ * while it blocks (a blocked wait has been seen to miss events). A blocking call with nothing queued
+ * before it takes the lock instead and runs on the caller's own thread ({@link #runInCaller}): the
+ * progress thread steps aside until it is done, so a small collective costs no thread wake-up either.
+ * Endpoints are made from worker addresses exchanged through the bootstrap, with peer error handling.
  *
  * <p>UCX tag = sender rank (upper 24 bits) | SPI tag (lower 40 bits), matched with a full mask, so
  * a receive names its source. Two more tag kinds carry control messages: ABORT (the sender's job
@@ -57,6 +64,11 @@ final class UcxTransport implements Transport, Progress {
     private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
             Configuration.DEFAULT_SPIN_MICROS);
     private static final long TIMER_NANOS = 10_000_000L;
+    /**
+     * How long after a caller's last call the progress thread stays out of the way: an application
+     * calling in a loop keeps the worker to itself, with no other thread spinning on its cores.
+     */
+    private static final long CALLER_GRACE_NANOS = 1_000_000L;
 
     /** A posted send or receive. */
     private final class Op extends UcxCallback {
@@ -146,6 +158,12 @@ final class UcxTransport implements Transport, Progress {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
+    /** Held by the thread driving the worker; guards everything the worker thread alone used to touch. */
+    private final ReentrantLock driver = new ReentrantLock();
+    /** Callers waiting for or holding {@link #driver} to run their job; the progress thread steps aside for them. */
+    private final AtomicInteger callers = new AtomicInteger();
+    /** When the last caller let go of the driver lock ({@link System#nanoTime()}). */
+    private volatile long callerLeft;
     private final Map<Integer, Set<Op>> pending = new HashMap<>();
     private final StagingPool staging = new StagingPool();
     private final boolean[] gone;
@@ -175,6 +193,7 @@ final class UcxTransport implements Transport, Progress {
         for (int p = 0; p < size; p++) {
             pending.put(p, new HashSet<>());
         }
+        this.callerLeft = System.nanoTime() - CALLER_GRACE_NANOS;
         this.thread = new Thread(this::runLoop, "jccl-ucx-r" + rank);
         thread.setDaemon(true);
     }
@@ -431,7 +450,7 @@ final class UcxTransport implements Transport, Progress {
     // ---- the worker thread -----------------------------------------------------------------
 
     private void onWorker(Runnable task) {
-        if (Thread.currentThread() == thread) {
+        if (driver.isHeldByCurrentThread()) {
             task.run();
         } else {
             tasks.add(task);
@@ -451,7 +470,34 @@ final class UcxTransport implements Transport, Progress {
 
     @Override
     public boolean inProgressThread() {
-        return Thread.currentThread() == thread;
+        return driver.isHeldByCurrentThread();
+    }
+
+    @Override
+    public boolean runInCaller(Runnable job) {
+        if (stopping || worker == null || !jobs.isEmpty()) {
+            return false;
+        }
+        callers.incrementAndGet();
+        try {
+            if (blocked) {
+                worker.signal(); // the progress thread waits in UCX holding the lock: wake it to hand over
+            }
+            driver.lock();
+            try {
+                // what was queued before this call runs first, in order, on the progress thread
+                if (stopping || worker == null || !jobs.isEmpty()) {
+                    return false;
+                }
+                job.run();
+                return true;
+            } finally {
+                driver.unlock();
+            }
+        } finally {
+            callerLeft = System.nanoTime();
+            callers.decrementAndGet();
+        }
     }
 
     @Override
@@ -467,7 +513,7 @@ final class UcxTransport implements Transport, Progress {
             } else if (now - lastActive < SPIN_NANOS) {
                 Thread.yield();
             } else {
-                waitForEvents();
+                waitForEvents(false);
             }
         }
         return true;
@@ -499,13 +545,21 @@ final class UcxTransport implements Transport, Progress {
         return n;
     }
 
-    private void waitForEvents() {
+    /**
+     * Blocks on the worker's wake-up event. The progress thread, idle, gives way to callers: it
+     * publishes {@code blocked} before it looks at {@code callers}, and a caller the other way round,
+     * so either the caller sees it blocked and signals, or it sees the caller and does not block.
+     */
+    private void waitForEvents(boolean giveWayToCallers) {
         if (worker == null || !tasks.isEmpty() || !jobs.isEmpty()) {
             return;
         }
         blocked = true;
-        Timer.INSTANCE.watch(this);
         try {
+            if (giveWayToCallers && callers.get() > 0) {
+                return;
+            }
+            Timer.INSTANCE.watch(this);
             worker.waitForEvents();
         } finally {
             blocked = false;
@@ -520,7 +574,7 @@ final class UcxTransport implements Transport, Progress {
         private Timer() {
             Thread t = new Thread(() -> {
                 while (true) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(TIMER_NANOS);
+                    LockSupport.parkNanos(TIMER_NANOS);
                     for (UcxTransport u : watched) {
                         if (u.stopped) {
                             watched.remove(u);
@@ -542,15 +596,34 @@ final class UcxTransport implements Transport, Progress {
     private void runLoop() {
         long lastActive = System.nanoTime();
         while (!stopping) {
-            if (progressOnce(true) > 0) {
+            long giveWay = callers.get() > 0 ? CALLER_GRACE_NANOS : CALLER_GRACE_NANOS - (System.nanoTime() - callerLeft);
+            if (giveWay > 0) {
+                LockSupport.parkNanos(this, giveWay);
                 lastActive = System.nanoTime();
-            } else if (System.nanoTime() - lastActive < SPIN_NANOS) {
-                Thread.yield();
+                continue;
+            }
+            boolean idle;
+            driver.lock();
+            try {
+                idle = progressOnce(true) == 0;
+                if (idle && System.nanoTime() - lastActive >= SPIN_NANOS) {
+                    waitForEvents(true);
+                }
+            } finally {
+                driver.unlock();
+            }
+            if (!idle) {
+                lastActive = System.nanoTime();
             } else {
-                waitForEvents();
+                Thread.yield();
             }
         }
-        shutdownWorker();
+        driver.lock();
+        try {
+            shutdownWorker();
+        } finally {
+            driver.unlock();
+        }
         stopped = true;
         Runnable job;
         while ((job = jobs.poll()) != null) {
