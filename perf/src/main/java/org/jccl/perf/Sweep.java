@@ -107,8 +107,9 @@ final class Sweep {
      * calls or a time budget is spent, as rank 0 decides for all after each batch.
      */
     private void warmUp() {
-        long[] sizes = {o.minBytes(), Math.min(o.maxBytes(), 64 << 10), Math.min(o.maxBytes(), 1 << 20)};
-        long[] enough = {20_000, 2_000, 200}; // calls after which the paths each size takes are compiled
+        // largest first: what runs last before the timed rows is the smallest size, which is also the first timed
+        long[] sizes = {Math.min(o.maxBytes(), 1 << 20), Math.min(o.maxBytes(), 64 << 10), o.minBytes()};
+        long[] enough = {200, 2_000, 1_000_000}; // calls after which the paths each size takes are compiled
         ByteBuffer more = ByteBuffer.allocateDirect(1);
         for (BenchOp op : o.ops()) {
             if (op == BenchOp.PINGPONG && comm.size() < 2) {

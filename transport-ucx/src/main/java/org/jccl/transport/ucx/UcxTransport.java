@@ -64,6 +64,8 @@ final class UcxTransport implements Transport, Progress {
     private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
             Configuration.DEFAULT_SPIN_MICROS);
     private static final long TIMER_NANOS = 10_000_000L;
+    /** How long a waiting collective polls without yielding the core before it starts to. */
+    private static final long BUSY_NANOS = 20_000L;
     /**
      * How long after a caller's last call the progress thread stays out of the way: an application
      * calling in a loop keeps the worker to itself, with no other thread spinning on its cores.
@@ -510,6 +512,8 @@ final class UcxTransport implements Transport, Progress {
             }
             if (progressOnce(false) > 0) {
                 lastActive = now;
+            } else if (now - lastActive < BUSY_NANOS) {
+                Thread.onSpinWait(); // a reply within microseconds is the common case: no system call for it
             } else if (now - lastActive < SPIN_NANOS) {
                 Thread.yield();
             } else {
