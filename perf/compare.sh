@@ -7,7 +7,7 @@
 #
 # Writes OUTDIR/<config>.csv per configuration, OUTDIR/table.md (p50 time and busbw per op, size and
 # configuration) and OUTDIR/loopback-allreduce.png, OUTDIR/cluster-<op>.png. Needs root for the
-# cluster, and Debian's openmpi-bin and libopenmpi-dev. Takes about 10 minutes.
+# cluster, and Debian's openmpi-bin and libopenmpi-dev. Takes about 5 minutes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$(mkdir -p "$1" && cd "$1" && pwd)"
