@@ -1,14 +1,18 @@
 package org.jccl.reduce;
 
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
 
 /**
  * Element-wise reductions over buffer windows: {@code dst[i] = dst[i] op src[i]} for the elements of
  * {@code dst}'s window, reading {@code src} from its position. Elements are read and written in each
- * buffer's own byte order. One loop per (width, op), with the op chosen outside the loop, so the JIT
- * compiles each to a tight loop. Integer arithmetic wraps; FLOAT16/BFLOAT16 are computed in float
+ * buffer's own byte order. The fixed-width types go through per-thread arrays a chunk at a time,
+ * with one loop per (width, op) and the op chosen outside it, so the JIT vectorizes each loop. Integer arithmetic wraps; FLOAT16/BFLOAT16 are computed in float
  * and rounded back to nearest even. AVG reduces as SUM; {@link #divide} finishes it.
  */
 public final class ReductionKernel {
@@ -85,43 +89,90 @@ public final class ReductionKernel {
         }
     }
 
+    /** Elements per pass: two arrays of this many stay in the core's cache. */
+    private static final int CHUNK = 2048;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * Per-thread arrays the windows are copied through: a bulk copy between a buffer and an array
+     * honours the byte order at memory speed, and a plain loop over two arrays is one the JIT
+     * turns into SIMD instructions, which a loop of buffer reads and writes never becomes.
+     */
+    private static final class Scratch {
+        final byte[] bytesA = new byte[CHUNK];
+        final byte[] bytesB = new byte[CHUNK];
+        final int[] intsA = new int[CHUNK];
+        final int[] intsB = new int[CHUNK];
+        final long[] longsA = new long[CHUNK];
+        final long[] longsB = new long[CHUNK];
+        final float[] floatsA = new float[CHUNK];
+        final float[] floatsB = new float[CHUNK];
+        final double[] doublesA = new double[CHUNK];
+        final double[] doublesB = new double[CHUNK];
+    }
+
+    private static ByteBuffer window(ByteBuffer b, int at, int bytes) {
+        return b.slice(at, bytes).order(b.order());
+    }
+
     private static void bytes(ByteBuffer dst, int d, ByteBuffer src, int s, int n, ReduceOp op, boolean unsigned) {
+        Scratch t = SCRATCH.get();
+        for (int i = 0; i < n; i += CHUNK) {
+            int len = Math.min(CHUNK, n - i);
+            dst.get(d + i, t.bytesA, 0, len);
+            src.get(s + i, t.bytesB, 0, len);
+            bytes(t.bytesA, t.bytesB, len, op, unsigned);
+            dst.put(d + i, t.bytesA, 0, len);
+        }
+    }
+
+    private static void bytes(byte[] a, byte[] b, int len, ReduceOp op, boolean unsigned) {
         switch (op) {
             case SUM -> {
-                for (int i = 0; i < n; i++) {
-                    dst.put(d + i, (byte) (dst.get(d + i) + src.get(s + i)));
+                for (int k = 0; k < len; k++) {
+                    a[k] = (byte) (a[k] + b[k]);
                 }
             }
             case PROD -> {
-                for (int i = 0; i < n; i++) {
-                    dst.put(d + i, (byte) (dst.get(d + i) * src.get(s + i)));
+                for (int k = 0; k < len; k++) {
+                    a[k] = (byte) (a[k] * b[k]);
                 }
             }
             case MIN -> {
-                int bias = unsigned ? 0x80 : 0;
-                for (int i = 0; i < n; i++) {
-                    dst.put(d + i, (byte) (Math.min((byte) (dst.get(d + i) ^ bias), (byte) (src.get(s + i) ^ bias)) ^ bias));
+                if (unsigned) {
+                    for (int k = 0; k < len; k++) {
+                        a[k] = (a[k] & 0xff) <= (b[k] & 0xff) ? a[k] : b[k];
+                    }
+                } else {
+                    for (int k = 0; k < len; k++) {
+                        a[k] = a[k] <= b[k] ? a[k] : b[k];
+                    }
                 }
             }
             case MAX -> {
-                int bias = unsigned ? 0x80 : 0;
-                for (int i = 0; i < n; i++) {
-                    dst.put(d + i, (byte) (Math.max((byte) (dst.get(d + i) ^ bias), (byte) (src.get(s + i) ^ bias)) ^ bias));
+                if (unsigned) {
+                    for (int k = 0; k < len; k++) {
+                        a[k] = (a[k] & 0xff) >= (b[k] & 0xff) ? a[k] : b[k];
+                    }
+                } else {
+                    for (int k = 0; k < len; k++) {
+                        a[k] = a[k] >= b[k] ? a[k] : b[k];
+                    }
                 }
             }
             case BAND -> {
-                for (int i = 0; i < n; i++) {
-                    dst.put(d + i, (byte) (dst.get(d + i) & src.get(s + i)));
+                for (int k = 0; k < len; k++) {
+                    a[k] &= b[k];
                 }
             }
             case BOR -> {
-                for (int i = 0; i < n; i++) {
-                    dst.put(d + i, (byte) (dst.get(d + i) | src.get(s + i)));
+                for (int k = 0; k < len; k++) {
+                    a[k] |= b[k];
                 }
             }
             case BXOR -> {
-                for (int i = 0; i < n; i++) {
-                    dst.put(d + i, (byte) (dst.get(d + i) ^ src.get(s + i)));
+                for (int k = 0; k < len; k++) {
+                    a[k] ^= b[k];
                 }
             }
             default -> throw new IllegalArgumentException(op.toString());
@@ -129,43 +180,54 @@ public final class ReductionKernel {
     }
 
     private static void ints(ByteBuffer dst, int d, ByteBuffer src, int s, int n, ReduceOp op, boolean unsigned) {
-        int end = d + 4 * n;
+        IntBuffer x = window(dst, d, 4 * n).asIntBuffer();
+        IntBuffer y = window(src, s, 4 * n).asIntBuffer();
+        Scratch t = SCRATCH.get();
+        for (int i = 0; i < n; i += CHUNK) {
+            int len = Math.min(CHUNK, n - i);
+            x.get(i, t.intsA, 0, len);
+            y.get(i, t.intsB, 0, len);
+            ints(t.intsA, t.intsB, len, op, unsigned);
+            x.put(i, t.intsA, 0, len);
+        }
+    }
+
+    private static void ints(int[] a, int[] b, int len, ReduceOp op, boolean unsigned) {
+        int bias = unsigned ? Integer.MIN_VALUE : 0;
         switch (op) {
             case SUM -> {
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putInt(x, dst.getInt(x) + src.getInt(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] += b[k];
                 }
             }
             case PROD -> {
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putInt(x, dst.getInt(x) * src.getInt(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] *= b[k];
                 }
             }
             case MIN -> {
-                int bias = unsigned ? Integer.MIN_VALUE : 0;
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putInt(x, Math.min(dst.getInt(x) ^ bias, src.getInt(y) ^ bias) ^ bias);
+                for (int k = 0; k < len; k++) {
+                    a[k] = Math.min(a[k] ^ bias, b[k] ^ bias) ^ bias;
                 }
             }
             case MAX -> {
-                int bias = unsigned ? Integer.MIN_VALUE : 0;
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putInt(x, Math.max(dst.getInt(x) ^ bias, src.getInt(y) ^ bias) ^ bias);
+                for (int k = 0; k < len; k++) {
+                    a[k] = Math.max(a[k] ^ bias, b[k] ^ bias) ^ bias;
                 }
             }
             case BAND -> {
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putInt(x, dst.getInt(x) & src.getInt(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] &= b[k];
                 }
             }
             case BOR -> {
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putInt(x, dst.getInt(x) | src.getInt(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] |= b[k];
                 }
             }
             case BXOR -> {
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putInt(x, dst.getInt(x) ^ src.getInt(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] ^= b[k];
                 }
             }
             default -> throw new IllegalArgumentException(op.toString());
@@ -173,43 +235,54 @@ public final class ReductionKernel {
     }
 
     private static void longs(ByteBuffer dst, int d, ByteBuffer src, int s, int n, ReduceOp op, boolean unsigned) {
-        int end = d + 8 * n;
+        LongBuffer x = window(dst, d, 8 * n).asLongBuffer();
+        LongBuffer y = window(src, s, 8 * n).asLongBuffer();
+        Scratch t = SCRATCH.get();
+        for (int i = 0; i < n; i += CHUNK) {
+            int len = Math.min(CHUNK, n - i);
+            x.get(i, t.longsA, 0, len);
+            y.get(i, t.longsB, 0, len);
+            longs(t.longsA, t.longsB, len, op, unsigned);
+            x.put(i, t.longsA, 0, len);
+        }
+    }
+
+    private static void longs(long[] a, long[] b, int len, ReduceOp op, boolean unsigned) {
+        long bias = unsigned ? Long.MIN_VALUE : 0;
         switch (op) {
             case SUM -> {
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putLong(x, dst.getLong(x) + src.getLong(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] += b[k];
                 }
             }
             case PROD -> {
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putLong(x, dst.getLong(x) * src.getLong(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] *= b[k];
                 }
             }
             case MIN -> {
-                long bias = unsigned ? Long.MIN_VALUE : 0;
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putLong(x, Math.min(dst.getLong(x) ^ bias, src.getLong(y) ^ bias) ^ bias);
+                for (int k = 0; k < len; k++) {
+                    a[k] = Math.min(a[k] ^ bias, b[k] ^ bias) ^ bias;
                 }
             }
             case MAX -> {
-                long bias = unsigned ? Long.MIN_VALUE : 0;
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putLong(x, Math.max(dst.getLong(x) ^ bias, src.getLong(y) ^ bias) ^ bias);
+                for (int k = 0; k < len; k++) {
+                    a[k] = Math.max(a[k] ^ bias, b[k] ^ bias) ^ bias;
                 }
             }
             case BAND -> {
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putLong(x, dst.getLong(x) & src.getLong(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] &= b[k];
                 }
             }
             case BOR -> {
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putLong(x, dst.getLong(x) | src.getLong(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] |= b[k];
                 }
             }
             case BXOR -> {
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putLong(x, dst.getLong(x) ^ src.getLong(y));
+                for (int k = 0; k < len; k++) {
+                    a[k] ^= b[k];
                 }
             }
             default -> throw new IllegalArgumentException(op.toString());
@@ -217,56 +290,76 @@ public final class ReductionKernel {
     }
 
     private static void floats(ByteBuffer dst, int d, ByteBuffer src, int s, int n, ReduceOp op) {
-        int end = d + 4 * n;
-        switch (op) {
-            case SUM -> {
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putFloat(x, dst.getFloat(x) + src.getFloat(y));
+        FloatBuffer x = window(dst, d, 4 * n).asFloatBuffer();
+        FloatBuffer y = window(src, s, 4 * n).asFloatBuffer();
+        Scratch t = SCRATCH.get();
+        for (int i = 0; i < n; i += CHUNK) {
+            int len = Math.min(CHUNK, n - i);
+            x.get(i, t.floatsA, 0, len);
+            y.get(i, t.floatsB, 0, len);
+            float[] a = t.floatsA;
+            float[] b = t.floatsB;
+            switch (op) {
+                case SUM -> {
+                    for (int k = 0; k < len; k++) {
+                        a[k] += b[k];
+                    }
                 }
-            }
-            case PROD -> {
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putFloat(x, dst.getFloat(x) * src.getFloat(y));
+                case PROD -> {
+                    for (int k = 0; k < len; k++) {
+                        a[k] *= b[k];
+                    }
                 }
-            }
-            case MIN -> {
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putFloat(x, Math.min(dst.getFloat(x), src.getFloat(y)));
+                case MIN -> {
+                    for (int k = 0; k < len; k++) {
+                        a[k] = Math.min(a[k], b[k]);
+                    }
                 }
-            }
-            case MAX -> {
-                for (int x = d, y = s; x < end; x += 4, y += 4) {
-                    dst.putFloat(x, Math.max(dst.getFloat(x), src.getFloat(y)));
+                case MAX -> {
+                    for (int k = 0; k < len; k++) {
+                        a[k] = Math.max(a[k], b[k]);
+                    }
                 }
+                default -> throw new IllegalArgumentException(op + " on a float type");
             }
-            default -> throw new IllegalArgumentException(op + " on a float type");
+            x.put(i, a, 0, len);
         }
     }
 
     private static void doubles(ByteBuffer dst, int d, ByteBuffer src, int s, int n, ReduceOp op) {
-        int end = d + 8 * n;
-        switch (op) {
-            case SUM -> {
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putDouble(x, dst.getDouble(x) + src.getDouble(y));
+        DoubleBuffer x = window(dst, d, 8 * n).asDoubleBuffer();
+        DoubleBuffer y = window(src, s, 8 * n).asDoubleBuffer();
+        Scratch t = SCRATCH.get();
+        for (int i = 0; i < n; i += CHUNK) {
+            int len = Math.min(CHUNK, n - i);
+            x.get(i, t.doublesA, 0, len);
+            y.get(i, t.doublesB, 0, len);
+            double[] a = t.doublesA;
+            double[] b = t.doublesB;
+            switch (op) {
+                case SUM -> {
+                    for (int k = 0; k < len; k++) {
+                        a[k] += b[k];
+                    }
                 }
-            }
-            case PROD -> {
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putDouble(x, dst.getDouble(x) * src.getDouble(y));
+                case PROD -> {
+                    for (int k = 0; k < len; k++) {
+                        a[k] *= b[k];
+                    }
                 }
-            }
-            case MIN -> {
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putDouble(x, Math.min(dst.getDouble(x), src.getDouble(y)));
+                case MIN -> {
+                    for (int k = 0; k < len; k++) {
+                        a[k] = Math.min(a[k], b[k]);
+                    }
                 }
-            }
-            case MAX -> {
-                for (int x = d, y = s; x < end; x += 8, y += 8) {
-                    dst.putDouble(x, Math.max(dst.getDouble(x), src.getDouble(y)));
+                case MAX -> {
+                    for (int k = 0; k < len; k++) {
+                        a[k] = Math.max(a[k], b[k]);
+                    }
                 }
+                default -> throw new IllegalArgumentException(op + " on a float type");
             }
-            default -> throw new IllegalArgumentException(op + " on a float type");
+            x.put(i, a, 0, len);
         }
     }
 

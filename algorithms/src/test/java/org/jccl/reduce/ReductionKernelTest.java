@@ -6,12 +6,59 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
+import org.jccl.tck.Oracle;
 import org.junit.jupiter.api.Test;
 
 /** Edge cases of the kernel; the TCK checks every type and op against an independent oracle. */
 class ReductionKernelTest {
     private static ByteBuffer buf(int bytes, ByteOrder order) {
         return ByteBuffer.allocate(bytes).order(order);
+    }
+
+    /**
+     * Every type and op over windows that span several of the kernel's chunks, start at an odd
+     * byte, sit in heap and direct buffers of either order, against the oracle element by element;
+     * the bytes around the destination window stay untouched.
+     */
+    @Test
+    void everyTypeAndOpAcrossChunksAndOffsets() {
+        int n = 2 * 2048 + 37;
+        int offset = 5;
+        for (DataType t : DataType.values()) {
+            for (ReduceOp op : ReduceOp.values()) {
+                if (op == ReduceOp.AVG || !t.isInteger() && (op == ReduceOp.BAND || op == ReduceOp.BOR || op == ReduceOp.BXOR)) {
+                    continue;
+                }
+                for (ByteOrder order : new ByteOrder[] {ByteOrder.nativeOrder(), ByteOrder.BIG_ENDIAN}) {
+                    for (boolean direct : new boolean[] {true, false}) {
+                        int bytes = offset + n * t.size() + 3;
+                        ByteBuffer dst = (direct ? ByteBuffer.allocateDirect(bytes) : ByteBuffer.allocate(bytes)).order(order);
+                        ByteBuffer src = (direct ? ByteBuffer.allocate(bytes) : ByteBuffer.allocateDirect(bytes)).order(order);
+                        for (int i = 0; i < bytes; i++) {
+                            dst.put(i, (byte) 0x5a);
+                        }
+                        for (int i = 0; i < n; i++) {
+                            Oracle.write(dst, offset + i * t.size(), t, Oracle.input(t, op, 0, i, 1));
+                            Oracle.write(src, 2 + i * t.size(), t, Oracle.input(t, op, 1, i, 1));
+                        }
+                        ReductionKernel.reduce(dst.position(offset).limit(offset + n * t.size()), src.position(2), t, op);
+                        String what = t + " " + op + " " + order + (direct ? " direct" : " heap");
+                        assertEquals(offset, dst.position(), what);
+                        dst.clear();
+                        for (int i = 0; i < n; i++) {
+                            long want = Oracle.reduce(t, op, Oracle.input(t, op, 0, i, 1), Oracle.input(t, op, 1, i, 1));
+                            assertEquals(want, Oracle.read(dst, offset + i * t.size(), t), what + " element " + i);
+                        }
+                        for (int i = 0; i < offset; i++) {
+                            assertEquals((byte) 0x5a, dst.get(i), what + " byte before the window");
+                        }
+                        for (int i = offset + n * t.size(); i < bytes; i++) {
+                            assertEquals((byte) 0x5a, dst.get(i), what + " byte after the window");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test
