@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.jccl.Configuration;
 
 /**
  * Runs the sweep on a shaped cluster made on this machine by {@code perf/cluster/netns.sh} (packed
@@ -28,21 +30,15 @@ final class ClusterLauncher {
             if (in == null) {
                 throw new IOException("netns.sh is not packed in this jar");
             }
-            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
-        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "run", Integer.toString(hosts), rate.text(), "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("jccl.")) {
-                cmd.add("-D" + name + "=" + System.getProperty(name));
-            }
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PerfMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "run", Integer.toString(hosts), rate.text(), "--"));
+        cmd.addAll(LocalLauncher.rankCommand());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         // one cluster per launcher: interface names carry the process id, so two sweeps can run at once
         pb.environment().putIfAbsent("JCCL_CLUSTER_NAME", "jc" + ProcessHandle.current().pid() % 10_000_000);
-        pb.environment().put("JCCL_TRANSPORT", transport);
+        pb.environment().put(Configuration.ENV_TRANSPORT, transport);
         pb.environment().putIfAbsent("UCX_LOG_LEVEL", "error");
         Process p = pb.start();
         Thread hook = new Thread(p::destroy); // SIGTERM: the script stops its ranks and removes the hosts

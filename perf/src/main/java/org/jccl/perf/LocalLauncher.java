@@ -33,16 +33,7 @@ final class LocalLauncher {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             for (int r = 0; r < ranks; r++) {
-                List<String> cmd = new ArrayList<>();
-                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                for (String name : System.getProperties().stringPropertyNames()) {
-                    if (name.startsWith("jccl.")) {
-                        cmd.add("-D" + name + "=" + System.getProperty(name)); // tunables reach every rank
-                    }
-                }
-                cmd.add("-cp");
-                cmd.add(System.getProperty("java.class.path"));
-                cmd.add(PerfMain.class.getName());
+                List<String> cmd = rankCommand();
                 cmd.addAll(args);
                 ProcessBuilder pb = new ProcessBuilder(cmd);
                 Map<String, String> env = pb.environment();
@@ -82,6 +73,19 @@ final class LocalLauncher {
             procs.forEach(Process::destroyForcibly);
             Runtime.getRuntime().removeShutdownHook(hook);
         }
+    }
+
+    /** This JVM's java, with its {@code jccl.*} tunables and class path, running {@link PerfMain}. */
+    static List<String> rankCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("jccl.")) {
+                cmd.add("-D" + name + "=" + System.getProperty(name)); // tunables reach every rank
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PerfMain.class.getName()));
+        return cmd;
     }
 
     private static Thread relay(InputStream in, OutputStream out) {

@@ -2,6 +2,7 @@ package org.jccl.perf;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jccl.Communicator;
 import org.jccl.Configuration;
 import org.jccl.DataType;
@@ -239,34 +242,31 @@ public final class PerfMain implements Callable<Integer> {
             ResultFiles.writeCsv(csv, rows);
         }
         if (json != null) {
-            String host;
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (IOException e) {
-                host = "?";
-            }
             ResultFiles.writeJson(json, new ResultFiles.Run("jccl-perf", usedTransport, size, inPlace,
-                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), host,
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), Sweep.hostName(),
                     Runtime.getRuntime().availableProcessors(), rows));
         }
         if (plot != null) {
             List<SweepRow> all = new ArrayList<>(rows);
-            for (Path p : compare) {
-                all.addAll(ResultFiles.read(p));
-            }
+            all.addAll(comparedRows());
             String heading = title != null ? title : String.format(Locale.ROOT, "jccl-perf: %d ranks over %s%s", size,
                     usedTransport, cluster > 0 ? ", one per host, links shaped to " + linkRate.text() : "");
             SweepChart.writePng(plot, heading, all, linkRate);
         }
     }
 
-    private int drawComparedFiles() throws IOException {
+    private List<SweepRow> comparedRows() throws IOException {
         List<SweepRow> rows = new ArrayList<>();
         for (Path p : compare) {
             rows.addAll(ResultFiles.read(p));
         }
+        return rows;
+    }
+
+    private int drawComparedFiles() throws IOException {
+        List<SweepRow> rows = comparedRows();
         String title = this.title != null ? this.title
-                : rows.stream().map(SweepRow::label).distinct().collect(java.util.stream.Collectors.joining(" vs "));
+                : rows.stream().map(SweepRow::label).distinct().collect(Collectors.joining(" vs "));
         SweepChart.writePng(plot, title, rows, linkRate);
         return 0;
     }
@@ -302,7 +302,7 @@ public final class PerfMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--cluster N needs N >= 1 and a --link-rate");
         }
         for (Path p : compare) {
-            if (!java.nio.file.Files.isReadable(p)) {
+            if (!Files.isReadable(p)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--compare: cannot read " + p);
             }
         }
@@ -310,7 +310,7 @@ public final class PerfMain implements Callable<Integer> {
                 inPlace);
     }
 
-    private <T> T parse(java.util.function.Supplier<T> s) {
+    private <T> T parse(Supplier<T> s) {
         try {
             return s.get();
         } catch (IllegalArgumentException e) {

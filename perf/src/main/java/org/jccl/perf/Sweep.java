@@ -1,5 +1,6 @@
 package org.jccl.perf;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -158,15 +159,18 @@ final class Sweep {
         return (int) (requested - requested % unit);
     }
 
-    private void header() {
-        String host;
+    /** This machine's name, for headers; "?" when it has none. */
+    static String hostName() {
         try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "?";
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "?";
         }
+    }
+
+    private void header() {
         out.printf(Locale.ROOT, "# jccl-perf: %d ranks over %s; JVM %s %s; host %s; %d cores%n", comm.size(), transport,
-                System.getProperty("java.vm.name"), System.getProperty("java.version"), host,
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), hostName(),
                 Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "# sizes %d..%d B, %d iterations after %d warm-up (and a warm-up pass over all ops),"
                 + " type %s, op %s, root %d%s%s%n",
