@@ -160,7 +160,7 @@ final class UcxTransport implements Transport, Progress {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
-    /** Held by the thread driving the worker; guards everything the worker thread alone used to touch. */
+    /** Held by the thread driving the worker: guards the worker and all state only its driver touches. */
     private final ReentrantLock driver = new ReentrantLock();
     /** Callers waiting for or holding {@link #driver} to run their job; the progress thread steps aside for them. */
     private final AtomicInteger callers = new AtomicInteger();
