@@ -3,20 +3,25 @@ package org.jccl.tck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.jccl.JcclException;
 import org.jccl.rendezvous.MemoryRendezvousStore;
 import org.jccl.rendezvous.StoreBootstrap;
 import org.jccl.spi.Bootstrap;
 import org.jccl.spi.Completion;
+import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 import org.jccl.spi.TransportProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -167,6 +172,68 @@ public abstract class TransportSuite {
                 }
             }
         }
+    }
+
+    /**
+     * Jobs handed to a progress thread run there, in order; a caller's job never overtakes one
+     * handed over before it; and when the transport lends its I/O to the caller
+     * ({@link Progress#runInCaller}) a job runs on the calling thread and drives a real exchange
+     * there. A transport without a progress thread has nothing to check.
+     */
+    @Test
+    void aCallersJobRunsBehindEarlierJobsAndDrivesTheTransport() throws Exception {
+        List<Transport> t = open(2);
+        Progress p = t.get(0).progress();
+        assumeTrue(p != null, transportName() + " has no progress thread: no jobs to order");
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch started = new CountDownLatch(1);
+        p.execute(() -> {
+            started.countDown();
+            order.add(p.inProgressThread() ? "first, on the progress thread" : "first, elsewhere");
+            LockSupport.parkNanos(200_000_000L); // still running when the caller asks
+        });
+        p.execute(() -> order.add("second"));
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        runAsTheCommunicatorWould(p, () -> order.add("caller"));
+        assertEquals(List.of("first, on the progress thread", "second", "caller"), order);
+
+        // rank 1 echoes what it gets; rank 0's job sends and waits for the echo, driving its transport
+        ByteBuffer out = pattern(100_003, 4, true);
+        ByteBuffer mid = ByteBuffer.allocateDirect(100_003);
+        ByteBuffer in = ByteBuffer.allocateDirect(100_003);
+        Done midIn = new Done();
+        t.get(1).recv(0, 11, mid, midIn);
+        midIn.thenRun(() -> t.get(1).send(0, 12, mid, new Done()));
+        Thread[] ranOn = new Thread[1];
+        boolean here = runAsTheCommunicatorWould(p, () -> {
+            ranOn[0] = Thread.currentThread();
+            Done sent = new Done();
+            Done back = new Done();
+            t.get(0).send(1, 11, out, sent);
+            t.get(0).recv(1, 12, in, back);
+            assertTrue(p.driveUntil(() -> sent.isDone() && back.isDone(), System.nanoTime() + 20_000_000_000L),
+                    "the job could not drive its exchange");
+        });
+        assertEquals(here, ranOn[0] == Thread.currentThread(), "runInCaller's answer and the thread the job ran on disagree");
+        assertPattern(in, 4);
+    }
+
+    /** Runs {@code job} on this thread if the transport lends its I/O, else on its progress thread; true if here. */
+    private static boolean runAsTheCommunicatorWould(Progress p, Runnable job) throws Exception {
+        if (p.runInCaller(job)) {
+            return true;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        p.execute(() -> {
+            try {
+                job.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        done.get(20, TimeUnit.SECONDS);
+        return false;
     }
 
     @Test
