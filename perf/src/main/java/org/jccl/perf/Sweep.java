@@ -26,6 +26,8 @@ final class Sweep {
     private static final long WARM_UP_BYTES = 8L << 20;
     /** Time per op and size the warm-up pass takes at most (rank 0's clock). */
     private static final long WARM_UP_NANOS = 400_000_000L;
+    /** Significant digits of the histograms of iteration times. */
+    private static final int HISTOGRAM_DIGITS = 3;
     /** Calls between two decisions to go on warming up. */
     private static final int WARM_UP_BATCH = 100;
 
@@ -67,6 +69,7 @@ final class Sweep {
             header();
         }
         warmUp();
+        rehearse();
         long wrong = 0;
         for (BenchOp op : o.ops()) {
             if (op == BenchOp.PINGPONG && comm.size() < 2) {
@@ -81,7 +84,7 @@ final class Sweep {
             List<Long> sizes = o.sizes();
             for (int k = 0; k < sizes.size(); k++) {
                 report(op, k, sizes.size(), sizes.get(k));
-                wrong += measure(op, sizes.get(k));
+                wrong += measure(op, sizes.get(k), true);
             }
         }
         if (progress != null) {
@@ -178,7 +181,20 @@ final class Sweep {
                 o.inPlace() ? ", in place" : "", o.check() ? ", checking results" : "");
     }
 
-    private long measure(BenchOp op, long requested) {
+    /**
+     * Measures the first op's smallest size once and throws the row away, so that the code of a
+     * measurement (the timed loop, the reduction of times, the histogram, the row) is compiled
+     * before the first row that counts: compiling it during that row takes a core from the ranks.
+     */
+    private void rehearse() {
+        BenchOp first = o.ops().stream().filter(op -> op != BenchOp.PINGPONG || comm.size() > 1).findFirst().orElse(null);
+        if (first != null) {
+            measure(first, o.minBytes(), false);
+        }
+    }
+
+    /** Measures one size of one op; rank 0 prints and keeps the row when {@code record}. */
+    private long measure(BenchOp op, long requested, boolean record) {
         int n = comm.size();
         int es = o.type().size();
         int size = roundedSize(op, requested);
@@ -197,7 +213,7 @@ final class Sweep {
         times.limit(8 * o.iters());
         comm.allReduce(times, times, DataType.INT64, ReduceOp.MAX);
         if (comm.rank() == 0) {
-            Histogram h = new Histogram(3);
+            Histogram h = new Histogram(HISTOGRAM_DIGITS);
             double sum = 0;
             for (int i = 0; i < o.iters(); i++) {
                 long t = op == BenchOp.PINGPONG ? times.getLong(8 * i) / 2 : times.getLong(8 * i);
@@ -211,11 +227,14 @@ final class Sweep {
                     algorithm(op, size), o.inPlace() && op.inPlaceAt(o.root(), o.root()), avgUs, h.getValueAtPercentile(50) / 1e3,
                     h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3, algbw, algbw * op.busFactor(n),
                     o.check() ? wrong : null);
-            rows.add(row);
-            out.printf(Locale.ROOT, "  %12d %12d %8s %6s %5s %-22s %10.2f %10.2f %10.2f %10.2f %11.3f %11.3f %7s%n",
-                    row.size(), row.count(), row.type(), row.redop(), row.root(), row.algorithm(), row.avgUs(), row.p50Us(),
-                    row.p99Us(), row.maxUs(), row.algbwGBs(), row.busbwGBs(), o.check() ? Long.toString(wrong) : "N/A");
-            out.flush();
+            if (record) {
+                rows.add(row);
+                out.printf(Locale.ROOT, "  %12d %12d %8s %6s %5s %-22s %10.2f %10.2f %10.2f %10.2f %11.3f %11.3f %7s%n",
+                        row.size(), row.count(), row.type(), row.redop(), row.root(), row.algorithm(), row.avgUs(),
+                        row.p50Us(), row.p99Us(), row.maxUs(), row.algbwGBs(), row.busbwGBs(),
+                        o.check() ? Long.toString(wrong) : "N/A");
+                out.flush();
+            }
         }
         return wrong;
     }
