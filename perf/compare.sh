@@ -22,34 +22,34 @@ forced=(--mca coll_tuned_use_dynamic_rules 1 --mca coll_tuned_allreduce_algorith
   --mca coll_tuned_bcast_algorithm 3 --mca coll_tuned_alltoall_algorithm 2)
 
 "$perf" --version >/dev/null # builds the jar when needed
-run() {
+banner() {
   echo "== $1" >&2
 }
 
-run "loopback: jccl tcp"
+banner "loopback: jccl tcp"
 "$perf" "$ops" "${sizes[@]}" --ranks 4 --label "jccl tcp" --csv "$out/lo-jccl-tcp.csv" >"$out/lo-jccl-tcp.txt"
-run "loopback: jccl tcp, ring allreduce and chain broadcast"
+banner "loopback: jccl tcp, ring allreduce and chain broadcast"
 JCCL_ALGO_ALLREDUCE=ring JCCL_ALGO_BROADCAST=chain "$perf" allreduce,broadcast "${sizes[@]}" --ranks 4 \
   --label "jccl tcp forced" --csv "$out/lo-jccl-tcp-forced.csv" >"$out/lo-jccl-tcp-forced.txt"
-run "loopback: jccl ucx shared memory"
+banner "loopback: jccl ucx shared memory"
 UCX_TLS=sm UCX_POSIX_ERROR_HANDLING=y UCX_SYSV_ERROR_HANDLING=y UCX_WARN_UNUSED_ENV_VARS=n \
   "$perf" "$ops" "${sizes[@]}" --ranks 4 --transport ucx --label "jccl ucx sm" --csv "$out/lo-jccl-ucx-sm.csv" >"$out/lo-jccl-ucx-sm.txt"
-run "loopback: Open MPI default (shared memory)"
+banner "loopback: Open MPI default (shared memory)"
 "$mpi" -n 4 -- "${sizes[@]}" -l "openmpi" -o "$out/lo-openmpi.csv" "$ops" >"$out/lo-openmpi.txt"
-run "loopback: Open MPI tcp"
+banner "loopback: Open MPI tcp"
 "$mpi" -n 4 --tcp -- "${sizes[@]}" -l "openmpi tcp" -o "$out/lo-openmpi-tcp.csv" "$ops" >"$out/lo-openmpi-tcp.txt"
-run "loopback: Open MPI tcp, forced algorithms"
+banner "loopback: Open MPI tcp, forced algorithms"
 "$mpi" -n 4 --tcp "${forced[@]}" -- "${sizes[@]}" -l "openmpi tcp forced" -a forced -o "$out/lo-openmpi-tcp-forced.csv" "$ops" \
   >"$out/lo-openmpi-tcp-forced.txt"
 
-run "cluster 4 x $rate: jccl tcp"
+banner "cluster 4 x $rate: jccl tcp"
 "$perf" "$ops" "${sizes[@]}" --cluster 4 --link-rate "$rate" --label "jccl tcp" --csv "$out/cl-jccl-tcp.csv" >"$out/cl-jccl-tcp.txt"
-run "cluster 4 x $rate: jccl tcp, ring allreduce and chain broadcast"
+banner "cluster 4 x $rate: jccl tcp, ring allreduce and chain broadcast"
 JCCL_ALGO_ALLREDUCE=ring JCCL_ALGO_BROADCAST=chain "$perf" allreduce,broadcast "${sizes[@]}" --cluster 4 --link-rate "$rate" \
   --label "jccl tcp forced" --csv "$out/cl-jccl-tcp-forced.csv" >"$out/cl-jccl-tcp-forced.txt"
-run "cluster 4 x $rate: Open MPI default"
+banner "cluster 4 x $rate: Open MPI default"
 "$mpi" -n 4 --cluster "$rate" -- "${sizes[@]}" -l "openmpi" -o "$out/cl-openmpi.csv" "$ops" >"$out/cl-openmpi.txt"
-run "cluster 4 x $rate: Open MPI tcp, forced algorithms"
+banner "cluster 4 x $rate: Open MPI tcp, forced algorithms"
 "$mpi" -n 4 --tcp --cluster "$rate" "${forced[@]}" -- "${sizes[@]}" -l "openmpi tcp forced" -a forced \
   -o "$out/cl-openmpi-tcp-forced.csv" "$ops" >"$out/cl-openmpi-tcp-forced.txt"
 

@@ -280,9 +280,7 @@ final class Sweep {
                 wrong++;
             }
         }
-        ByteBuffer w = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, wrong);
-        comm.allReduce(w, w, DataType.INT64, ReduceOp.SUM);
-        return w.getLong(0);
+        return totalOverRanks(wrong);
     }
 
     /** Rank 1 must receive rank 0's data and rank 0 rank 1's. */
@@ -301,7 +299,12 @@ final class Sweep {
                 }
             }
         }
-        ByteBuffer w = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, wrong);
+        return totalOverRanks(wrong);
+    }
+
+    /** The sum of every rank's {@code count}. */
+    private long totalOverRanks(long count) {
+        ByteBuffer w = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, count);
         comm.allReduce(w, w, DataType.INT64, ReduceOp.SUM);
         return w.getLong(0);
     }
