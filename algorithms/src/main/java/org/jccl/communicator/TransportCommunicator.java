@@ -473,7 +473,7 @@ public final class TransportCommunicator implements Communicator {
 
     @Override
     public CompletableFuture<Void> sendAsync(ByteBuffer buf, int peer, int tag) {
-        return async(() -> sendCall(buf, peer, tag));
+        return post("send", true, buf, peer, tag);
     }
 
     private Call sendCall(ByteBuffer buf, int peer, int tag) {
@@ -489,13 +489,53 @@ public final class TransportCommunicator implements Communicator {
 
     @Override
     public CompletableFuture<Void> recvAsync(ByteBuffer buf, int peer, int tag) {
-        return async(() -> recvCall(buf, peer, tag));
+        return post("recv", false, buf, peer, tag);
     }
 
     private Call recvCall(ByteBuffer buf, int peer, int tag) {
         ArgumentCheck c = usable("recv").peer(peer).writable("receive", buf);
         ByteBuffer w = Windows.of(buf);
         return new Call("recv", "direct", w.remaining(), userTag(c, tag), null, x -> x.await(x.irecv(peer, w)));
+    }
+
+    /**
+     * An asynchronous send or receive: checked here, then posted by a job that returns at once (in
+     * call order with every other call), so that messages posted back to back overlap on the wire.
+     */
+    private CompletableFuture<Void> post(String op, boolean send, ByteBuffer buf, int peer, int tag) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ByteBuffer w;
+        long wireTag;
+        try {
+            ArgumentCheck c = usable(op).peer(peer);
+            if (send) {
+                c.present("send", buf);
+            } else {
+                c.writable("receive", buf);
+            }
+            w = Windows.of(buf);
+            wireTag = userTag(c, tag);
+        } catch (JcclException e) {
+            f.completeExceptionally(e);
+            return f;
+        }
+        PostedMessage m = new PostedMessage(rank, op, send, peer, w.remaining(), f, this::breakWith, status);
+        m.startClock(timeoutNanos);
+        jobs.execute(() -> {
+            try {
+                usable(op);
+                if (send) {
+                    transport.send(peer, wireTag, w, m);
+                } else {
+                    transport.recv(peer, wireTag, w, m);
+                }
+            } catch (JcclException e) {
+                m.refuse(e);
+            } catch (RuntimeException e) {
+                m.refuse(new JcclException(rank, op, "internal error: " + e, e));
+            }
+        });
+        return f;
     }
 
     private static long userTag(ArgumentCheck c, int tag) {

@@ -119,6 +119,30 @@ public abstract class FailureSuite {
         errors.forEach(e -> assertNull(e, () -> "rank failed: " + e));
     }
 
+    @Test
+    void anAsynchronousReceiveNobodyAnswersTimesOutAndBreaksEveryRank() {
+        Duration timeout = Duration.ofSeconds(2);
+        List<Throwable> errors = threads().each(2, Map.of(), timeout, c -> {
+            ByteBuffer b = ByteBuffer.allocateDirect(64);
+            if (c.rank() == 0) {
+                long t0 = System.nanoTime();
+                java.util.concurrent.CompletionException ce = assertThrows(java.util.concurrent.CompletionException.class,
+                        () -> c.recvAsync(b, 1, 5).join());
+                long took = System.nanoTime() - t0;
+                JcclException e = assertInstanceOf(JcclException.class, ce.getCause());
+                assertTrue(e.getMessage().startsWith("rank 0: recv: timed out"), e::getMessage);
+                assertTrue(e.getMessage().contains("receive of 64 B from rank 1"), e::getMessage);
+                assertTrue(took >= timeout.toNanos() && took < 4 * timeout.toNanos(), "took " + took / 1e9 + " s");
+            } else {
+                Thread.sleep(timeout.toMillis() + 1000);
+            }
+            // the timeout broke the job on rank 0, and through the transport on rank 1 too
+            JcclException later = assertThrows(JcclException.class, () -> c.recv(b, 1 - c.rank(), 6));
+            assertTrue(later.getMessage().startsWith("rank " + c.rank() + ": recv: "), later::getMessage);
+        });
+        errors.forEach(e -> assertNull(e, () -> "rank failed: " + e));
+    }
+
     private static void refused(Communicator c, String op, String cause, Executable call) {
         JcclException e = assertThrows(JcclException.class, call);
         assertInstanceOf(JcclException.class, e);

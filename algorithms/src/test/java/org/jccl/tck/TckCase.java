@@ -297,7 +297,42 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
                     return f;
                 }
             }
-            return verify(all, n * p, i -> input(i / Math.max(1, n), i % Math.max(1, n)));
+            String f = verify(all, n * p, i -> input(i / Math.max(1, n), i % Math.max(1, n)));
+            return f != null ? f : window(n);
+        }
+
+        /**
+         * A window of asynchronous sends and receives around the ring under one tag, all posted
+         * before any is joined (sends first: posting must not wait for the peer); they must match in
+         * order and each land whole.
+         */
+        String window(int n) {
+            if (p == 1) {
+                return null;
+            }
+            int to = (r + 1) % p;
+            int from = (r + p - 1) % p;
+            int messages = 4;
+            java.util.List<java.util.concurrent.CompletableFuture<Void>> fs = new java.util.ArrayList<>();
+            ByteBuffer[] in = new ByteBuffer[messages];
+            for (int k = 0; k < messages; k++) {
+                ByteBuffer out = buffer(n);
+                fill(out, 0, r, n, k * n);
+                fs.add(comm.sendAsync(out, to, salt));
+            }
+            for (int k = 0; k < messages; k++) {
+                in[k] = buffer(n);
+                fs.add(comm.recvAsync(in[k], from, salt));
+            }
+            fs.forEach(java.util.concurrent.CompletableFuture::join);
+            for (int k = 0; k < messages; k++) {
+                int base = k * n;
+                String f = verify(in[k], n, i -> input(from, base + i));
+                if (f != null) {
+                    return "window message " + k + ": " + f;
+                }
+            }
+            return null;
         }
 
         String split(int n) throws InterruptedException {
