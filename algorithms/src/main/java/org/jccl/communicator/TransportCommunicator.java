@@ -503,7 +503,6 @@ public final class TransportCommunicator implements Communicator {
      * call order with every other call), so that messages posted back to back overlap on the wire.
      */
     private CompletableFuture<Void> post(String op, boolean send, ByteBuffer buf, int peer, int tag) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
         ByteBuffer w;
         long wireTag;
         try {
@@ -516,10 +515,9 @@ public final class TransportCommunicator implements Communicator {
             w = Windows.of(buf);
             wireTag = userTag(c, tag);
         } catch (JcclException e) {
-            f.completeExceptionally(e);
-            return f;
+            return CompletableFuture.failedFuture(e);
         }
-        PostedMessage m = new PostedMessage(rank, op, send, peer, w.remaining(), f, this::breakWith, status);
+        PostedMessage m = new PostedMessage(rank, op, send, peer, w.remaining(), this::breakWith, status);
         m.startClock(timeoutNanos);
         jobs.execute(() -> {
             try {
@@ -535,7 +533,7 @@ public final class TransportCommunicator implements Communicator {
                 m.refuse(new JcclException(rank, op, "internal error: " + e, e));
             }
         });
-        return f;
+        return m.future();
     }
 
     private static long userTag(ArgumentCheck c, int tag) {

@@ -313,7 +313,8 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
             int to = (r + 1) % p;
             int from = (r + p - 1) % p;
             int messages = 4;
-            java.util.List<java.util.concurrent.CompletableFuture<Void>> fs = new java.util.ArrayList<>();
+            java.util.List<java.util.concurrent.CompletableFuture<?>> fs = new java.util.ArrayList<>();
+            java.util.Set<String> callbackThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
             ByteBuffer[] in = new ByteBuffer[messages];
             for (int k = 0; k < messages; k++) {
                 ByteBuffer out = buffer(n);
@@ -322,9 +323,16 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
             }
             for (int k = 0; k < messages; k++) {
                 in[k] = buffer(n);
-                fs.add(comm.recvAsync(in[k], from, salt));
+                // every other receive with a callback: it must run on a thread of the caller's, never on jccl's own
+                java.util.concurrent.CompletableFuture<Void> f = comm.recvAsync(in[k], from, salt);
+                fs.add(k % 2 == 0 ? f : f.thenRun(() -> callbackThreads.add(Thread.currentThread().getName())));
             }
             fs.forEach(java.util.concurrent.CompletableFuture::join);
+            for (String t : callbackThreads) {
+                if (t.startsWith("jccl-")) {
+                    return "rank " + r + ": a callback of recvAsync ran on jccl's thread " + t;
+                }
+            }
             for (int k = 0; k < messages; k++) {
                 int base = k * n;
                 String f = verify(in[k], n, i -> input(from, base + i));

@@ -2,6 +2,7 @@ package org.jccl.perf;
 
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.jccl.Communicator;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
@@ -93,6 +94,11 @@ enum BenchOp {
         }
 
         @Override
+        int timeDivisor() {
+            return 2;
+        }
+
+        @Override
         void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
             if (c.rank() == 0) {
                 c.send(b.send, 1, 0);
@@ -100,6 +106,40 @@ enum BenchOp {
             } else if (c.rank() == 1) {
                 c.recv(b.recv, 0, 0);
                 c.send(b.send, 0, 0);
+            }
+        }
+    },
+    /**
+     * Rank 0 streams {@link #STREAM_WINDOW} messages to rank 1 with {@code sendAsync}, all in flight
+     * at once, and rank 1 acknowledges the last with an empty message: a bandwidth test like
+     * ucx_perftest's {@code tag_bw} or OSU's {@code osu_bw}. Time is per message.
+     */
+    STREAM("stream", "1 (time per message, " + BenchOp.STREAM_WINDOW + " in flight)") {
+        @Override
+        double busFactor(int n) {
+            return 1.0;
+        }
+
+        @Override
+        int timeDivisor() {
+            return STREAM_WINDOW;
+        }
+
+        @Override
+        void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
+            CompletableFuture<?>[] inFlight = new CompletableFuture<?>[STREAM_WINDOW];
+            if (c.rank() == 0) {
+                for (int k = 0; k < STREAM_WINDOW; k++) {
+                    inFlight[k] = c.sendAsync(b.send, 1, 1);
+                }
+                awaitAll(inFlight);
+                c.recv(EMPTY, 1, 2);
+            } else if (c.rank() == 1) {
+                for (int k = 0; k < STREAM_WINDOW; k++) {
+                    inFlight[k] = c.recvAsync(b.recv, 0, 1); // one target, as tag_bw does: each message writes the same bytes
+                }
+                awaitAll(inFlight);
+                c.send(EMPTY, 0, 2);
             }
         }
     },
@@ -130,6 +170,20 @@ enum BenchOp {
         }
     }
 
+    /**
+     * Joins the last message first, then the others, which are done by then (messages complete in
+     * order): the thread sleeps once per window, not once per message.
+     */
+    private static void awaitAll(CompletableFuture<?>[] fs) {
+        for (int k = fs.length - 1; k >= 0; k--) {
+            fs[k].join();
+        }
+    }
+
+    /** Messages in flight per {@link #STREAM} iteration: osu_bw's window. */
+    static final int STREAM_WINDOW = 64;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
+
     private final String cliName;
     private final String busFormula;
 
@@ -151,6 +205,16 @@ enum BenchOp {
         return (n - 1.0) / n;
     }
 
+    /** What one timed call's time is divided by for a row: round trips and streams report one message's time. */
+    int timeDivisor() {
+        return 1;
+    }
+
+    /** Whether only ranks 0 and 1 take part, point to point. */
+    boolean pointToPoint() {
+        return this == PINGPONG || this == STREAM;
+    }
+
     /** Bytes of the send window for a sweep size. */
     int sendBytes(int size, int n) {
         return size;
@@ -169,13 +233,13 @@ enum BenchOp {
     /**
      * Whether {@code rank} passes one buffer as send and receive under {@code --in-place}: every rank
      * of the unrooted collectives, the root of reduce, gather and scatter (as in MPI_IN_PLACE).
-     * Broadcast is in place by nature; pingpong has nothing to do in place.
+     * Broadcast is in place by nature; pingpong and stream have nothing to do in place.
      */
     boolean inPlaceAt(int rank, int root) {
         return switch (this) {
             case ALLREDUCE, ALLGATHER, REDUCESCATTER, ALLTOALL -> true;
             case REDUCE, GATHER, SCATTER -> rank == root;
-            case BROADCAST, PINGPONG -> false;
+            case BROADCAST, PINGPONG, STREAM -> false;
         };
     }
 

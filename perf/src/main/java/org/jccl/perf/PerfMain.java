@@ -42,7 +42,8 @@ public final class PerfMain implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", defaultValue = "all", paramLabel = "<op>|all",
             description = "Collective to sweep: allreduce, broadcast, reduce, allgather, reducescatter, alltoall,"
-                    + " gather, scatter, pingpong (ranks 0 and 1, one-way time), or all (default: every collective);"
+                    + " gather, scatter, pingpong (ranks 0 and 1, one-way time), stream (rank 0 sends rank 1 64"
+                    + " messages in flight, time per message, as osu_bw and ucx_perftest's tag_bw), or all (default: every collective);"
                     + " a comma list runs several. none runs nothing: with --plot it draws the --compare files alone.")
     String collective;
 
@@ -278,7 +279,7 @@ public final class PerfMain implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "'none' needs --plot and --compare");
             }
         } else if (collective.equalsIgnoreCase("all")) {
-            Arrays.stream(BenchOp.values()).filter(b -> b != BenchOp.PINGPONG).forEach(ops::add);
+            Arrays.stream(BenchOp.values()).filter(b -> !b.pointToPoint()).forEach(ops::add);
         } else {
             for (String c : collective.split(",")) {
                 ops.add(parse(() -> BenchOp.parse(c)));

@@ -72,7 +72,7 @@ final class Sweep {
         rehearse();
         long wrong = 0;
         for (BenchOp op : o.ops()) {
-            if (op == BenchOp.PINGPONG && comm.size() < 2) {
+            if (op.pointToPoint() && comm.size() < 2) {
                 continue;
             }
             if (comm.rank() == 0) {
@@ -116,7 +116,7 @@ final class Sweep {
         long[] enough = {200, 2_000, 1_000_000}; // calls after which the paths each size takes are compiled
         ByteBuffer more = ByteBuffer.allocateDirect(1);
         for (BenchOp op : o.ops()) {
-            if (op == BenchOp.PINGPONG && comm.size() < 2) {
+            if (op.pointToPoint() && comm.size() < 2) {
                 continue;
             }
             for (int k = 0; k < sizes.length; k++) {
@@ -155,7 +155,7 @@ final class Sweep {
 
     private int roundedSize(BenchOp op, long requested) {
         int unit = o.type().size() * (op == BenchOp.ALLREDUCE || op == BenchOp.BROADCAST || op == BenchOp.REDUCE
-                || op == BenchOp.PINGPONG ? 1 : comm.size());
+                || op.pointToPoint() ? 1 : comm.size());
         if (requested > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("sizes above 2 GiB are not supported");
         }
@@ -187,7 +187,7 @@ final class Sweep {
      * before the first row that counts: compiling it during that row takes a core from the ranks.
      */
     private void rehearse() {
-        BenchOp first = o.ops().stream().filter(op -> op != BenchOp.PINGPONG || comm.size() > 1).findFirst().orElse(null);
+        BenchOp first = o.ops().stream().filter(op -> !op.pointToPoint() || comm.size() > 1).findFirst().orElse(null);
         if (first != null) {
             measure(first, o.minBytes(), false);
         }
@@ -216,7 +216,7 @@ final class Sweep {
             Histogram h = new Histogram(HISTOGRAM_DIGITS);
             double sum = 0;
             for (int i = 0; i < o.iters(); i++) {
-                long t = op == BenchOp.PINGPONG ? times.getLong(8 * i) / 2 : times.getLong(8 * i);
+                long t = times.getLong(8 * i) / op.timeDivisor();
                 h.recordValue(Math.max(1, t));
                 sum += t;
             }
@@ -243,14 +243,17 @@ final class Sweep {
         if (op == BenchOp.PINGPONG) {
             return "send/recv";
         }
+        if (op == BenchOp.STREAM) {
+            return "sendAsync x" + BenchOp.STREAM_WINDOW;
+        }
         Collective c = Collective.valueOf(op.name());
         return selector.choose(c, size, comm.size());
     }
 
     /** Runs {@code op} once on known data and counts wrong elements over all ranks. */
     private long check(BenchOp op, BenchOp.Buffers b) {
-        if (op == BenchOp.PINGPONG) {
-            return checkPingPong(b);
+        if (op.pointToPoint()) {
+            return checkPointToPoint(op, b);
         }
         int n = comm.size();
         int r = comm.rank();
@@ -274,7 +277,7 @@ final class Sweep {
                 case ALLTOALL -> CheckData.value(i / block, r * block + i % block);
                 case GATHER -> r == o.root() ? CheckData.value(i / block, i % block) : Long.MIN_VALUE;
                 case SCATTER -> CheckData.value(o.root(), r * outCount + i);
-                case PINGPONG -> throw new IllegalStateException("checked by checkPingPong");
+                case PINGPONG, STREAM -> throw new IllegalStateException("checked by checkPointToPoint");
             };
             if (want != Long.MIN_VALUE && CheckData.get(b.output(), i, t) != want) {
                 wrong++;
@@ -283,16 +286,16 @@ final class Sweep {
         return totalOverRanks(wrong);
     }
 
-    /** Rank 1 must receive rank 0's data and rank 0 rank 1's. */
-    private long checkPingPong(BenchOp.Buffers b) {
+    /** Rank 1 must receive rank 0's data, and for pingpong rank 0 rank 1's. */
+    private long checkPointToPoint(BenchOp op, BenchOp.Buffers b) {
         DataType t = o.type();
         int n = b.send().remaining() / t.size();
         for (int i = 0; i < n; i++) {
             CheckData.put(b.send(), i, t, CheckData.value(comm.rank(), i));
         }
-        BenchOp.PINGPONG.run(comm, b, t, o.op(), o.root());
+        op.run(comm, b, t, o.op(), o.root());
         long wrong = 0;
-        if (comm.rank() < 2) {
+        if (comm.rank() == 1 || (comm.rank() == 0 && op == BenchOp.PINGPONG)) {
             for (int i = 0; i < n; i++) {
                 if (CheckData.get(b.recv(), i, t) != CheckData.value(1 - comm.rank(), i)) {
                     wrong++;

@@ -45,7 +45,7 @@ class PerfMainTest {
         assertEquals(DataType.BFLOAT16, o.type());
         assertEquals(1, o.root());
         assertEquals(List.of(8L, 108L, 208L), parse("-b", "8", "-e", "300", "-i", "100").sizes());
-        assertEquals(BenchOp.values().length - 1, parse().ops().size(), "every collective (not pingpong) by default");
+        assertEquals(BenchOp.values().length - 2, parse().ops().size(), "every collective (not pingpong or stream) by default");
         assertEquals(List.of(BenchOp.PINGPONG), parse("pingpong").ops());
     }
 
@@ -82,10 +82,23 @@ class PerfMainTest {
         String out = runInProcess("all", "--transport", "inproc", "--ranks", "3", "-b", "8", "-e", "64K", "-f", "8", "-c", "1",
                 "-n", "3", "-w", "1", "-d", "int32");
         List<String> rows = dataRows(out);
-        assertEquals((BenchOp.values().length - 1) * 5, rows.size(), out); // 8 B .. 32 KiB by 8x
+        assertEquals((BenchOp.values().length - 2) * 5, rows.size(), out); // 8 B .. 32 KiB by 8x
         for (String row : rows) {
             assertTrue(row.trim().endsWith(" 0"), "a checked row with wrong elements: " + row);
         }
+    }
+
+    @Test
+    void pointToPointOpsAreCheckedAndReportOneMessagesTime() {
+        String out = runInProcess("pingpong,stream", "--transport", "inproc", "--ranks", "3", "-b", "1", "-e", "1M", "-f", "16",
+                "-c", "1", "-n", "3", "-w", "1", "-d", "int8");
+        List<String> rows = dataRows(out);
+        assertEquals(2 * 6, rows.size(), out); // 1 B .. 1 MiB by 16x
+        for (String row : rows) {
+            assertTrue(row.trim().endsWith(" 0"), "a checked row with wrong elements: " + row);
+        }
+        assertTrue(out.contains("sendAsync x" + BenchOp.STREAM_WINDOW), out);
+        assertTrue(out.contains("time per message, " + BenchOp.STREAM_WINDOW + " in flight"), out);
     }
 
     @Test
@@ -152,7 +165,7 @@ class PerfMainTest {
                 "--json", json.toString(), "--plot", png.toString(), "--link-rate", "10gbit");
         assertTrue(out.contains(", in place"), out);
         List<String> rows = dataRows(out);
-        assertEquals((BenchOp.values().length - 1) * 3, rows.size(), out); // 40 B, 1280 B, 40 KiB
+        assertEquals((BenchOp.values().length - 2) * 3, rows.size(), out); // 40 B, 1280 B, 40 KiB
         rows.forEach(r -> assertTrue(r.trim().endsWith(" 0"), "a checked in-place row with wrong elements: " + r));
 
         List<String> csvLines = Files.readAllLines(csv);

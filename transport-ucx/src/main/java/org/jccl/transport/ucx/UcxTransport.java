@@ -137,6 +137,7 @@ final class UcxTransport implements Transport, Progress {
             }
             finished = true;
             pending.get(peer).remove(this);
+            outstanding--;
             if (!send && cause == null) {
                 receivedFrom[peer]++;
             }
@@ -178,6 +179,8 @@ final class UcxTransport implements Transport, Progress {
     private volatile UcpWorker worker;
     private UcpEndpoint[] endpoints;
     private volatile boolean blocked;
+    /** Operations posted and not finished; changed only by the thread holding {@code driver}. */
+    private volatile int outstanding;
     private volatile boolean stopping;
     private volatile boolean stopped;
     private JcclException failure;
@@ -304,6 +307,7 @@ final class UcxTransport implements Transport, Progress {
             return;
         }
         pending.get(op.peer).add(op);
+        outstanding++;
         if (op.send) {
             sentTo[op.peer]++;
         }
@@ -456,18 +460,25 @@ final class UcxTransport implements Transport, Progress {
             task.run();
         } else {
             tasks.add(task);
-            if (worker != null) {
-                worker.signal();
-            }
+            wake();
         }
     }
 
     @Override
     public void execute(Runnable job) {
         jobs.add(job);
-        if (worker != null) {
+        wake();
+    }
+
+    /**
+     * Wakes the progress thread wherever it waits: in UCX (a system call, made only when it is
+     * blocked there), or parked while it gives way to callers.
+     */
+    private void wake() {
+        if (blocked && worker != null) {
             worker.signal();
         }
+        LockSupport.unpark(thread);
     }
 
     @Override
@@ -498,7 +509,9 @@ final class UcxTransport implements Transport, Progress {
             }
         } finally {
             callerLeft = System.nanoTime();
-            callers.decrementAndGet();
+            if (callers.decrementAndGet() == 0 && (!jobs.isEmpty() || !tasks.isEmpty() || outstanding > 0)) {
+                LockSupport.unpark(thread); // it gave way to this call; what is left is its work
+            }
         }
     }
 
@@ -555,12 +568,12 @@ final class UcxTransport implements Transport, Progress {
      * so either the caller sees it blocked and signals, or it sees the caller and does not block.
      */
     private void waitForEvents(boolean giveWayToCallers) {
-        if (worker == null || !tasks.isEmpty() || !jobs.isEmpty()) {
+        if (worker == null) {
             return;
         }
-        blocked = true;
+        blocked = true; // before looking at the queues, which wake() fills before it looks at this flag
         try {
-            if (giveWayToCallers && callers.get() > 0) {
+            if (!tasks.isEmpty() || !jobs.isEmpty() || giveWayToCallers && callers.get() > 0) {
                 return;
             }
             Timer.INSTANCE.watch(this);
@@ -600,7 +613,11 @@ final class UcxTransport implements Transport, Progress {
     private void runLoop() {
         long lastActive = System.nanoTime();
         while (!stopping) {
-            long giveWay = callers.get() > 0 ? CALLER_GRACE_NANOS : CALLER_GRACE_NANOS - (System.nanoTime() - callerLeft);
+            // a caller drives everything while it runs; after it, work handed over and operations
+            // still posted (asynchronous ones) need this thread at once, and only an idle transport waits
+            long giveWay = callers.get() > 0 ? CALLER_GRACE_NANOS
+                    : !jobs.isEmpty() || !tasks.isEmpty() || outstanding > 0 ? 0
+                    : CALLER_GRACE_NANOS - (System.nanoTime() - callerLeft);
             if (giveWay > 0) {
                 LockSupport.parkNanos(this, giveWay);
                 lastActive = System.nanoTime();
@@ -616,8 +633,11 @@ final class UcxTransport implements Transport, Progress {
             } finally {
                 driver.unlock();
             }
+            long now = System.nanoTime();
             if (!idle) {
-                lastActive = System.nanoTime();
+                lastActive = now;
+            } else if (now - lastActive < BUSY_NANOS) {
+                Thread.onSpinWait(); // operations in flight answer within microseconds: no system call for them
             } else {
                 Thread.yield();
             }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Measures the ucx transport against ucx_perftest (Debian's ucx-utils) side by side, in one run, on
+# one UCX transport: ping-pong latency (jccl-perf pingpong against tag_lat) and streaming bandwidth
+# (jccl-perf stream against tag_bw). ucx_perftest runs with -e, endpoints with peer error handling,
+# as the ucx transport's endpoints are; over shared memory that rules out cma, as it does for jccl.
+#
+#   perf/ucx/perftest-compare.sh OUTDIR [sm|tcp]     (default sm)
+#
+# Writes OUTDIR/table.md (median one-way latency in us and per-message time and GB/s for the stream,
+# with jccl / ucx_perftest ratios) and the raw outputs beside it. Takes about 2 minutes.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$(mkdir -p "$1" && cd "$1" && pwd)"
+mode="${2:-sm}"
+perf="$here/../../bin/jccl-perf"
+port=$((20000 + $$ % 20000))
+
+case "$mode" in
+  sm) export UCX_TLS=sm UCX_POSIX_ERROR_HANDLING=y UCX_SYSV_ERROR_HANDLING=y ;;
+  tcp) export UCX_TLS=tcp UCX_NET_DEVICES=lo ;;
+  *) echo "mode must be sm or tcp" >&2; exit 2 ;;
+esac
+export UCX_LOG_LEVEL=error UCX_WARN_UNUSED_ENV_VARS=n
+command -v ucx_perftest >/dev/null || { echo "ucx_perftest not found: apt-get install ucx-utils" >&2; exit 3; }
+"$perf" --version >/dev/null # builds the jar when needed
+
+# ucx_perftest TEST SIZE ITERS: prints "median_us average_us MiB/s" of its CSV line
+perftest() {
+  local server
+  ucx_perftest -p "$port" -e >/dev/null 2>&1 &
+  server=$!
+  sleep 0.5
+  ucx_perftest 127.0.0.1 -p "$port" -e -f -v -t "$1" -s "$2" -n "$3" -w $(( $3 / 10 + 1 )) 2>&1 \
+    | tee -a "$out/perftest.txt" | awk -F, '/^ *[0-9]+,/ { gsub(/ /, ""); print $2, $3, $5 }' | tail -1
+  wait "$server" || true
+}
+
+# jccl-perf OP SIZE ITERS: prints "median_us average_us GB/s" of its row
+jccl() {
+  local csv="$out/jccl-$1-$2.csv"
+  "$perf" "$1" --transport ucx --ranks 2 -b "$2" -e "$2" -n "$3" -w $(( $3 / 10 + 1 )) -d int8 --csv "$csv" \
+    >>"$out/jccl.txt" 2>&1
+  awk -F, 'NR == 2 { print $12, $11, $15 }' "$csv"
+}
+
+{
+  echo "UCX over $mode ($UCX_TLS), 2 processes on $(nproc) cores, $(date -u +%Y-%m-%d)"
+  echo
+  echo "| one-way latency | tag_lat p50 (us) | jccl pingpong p50 (us) | ratio | tag_lat avg | jccl avg |"
+  echo "|---|---|---|---|---|---|"
+} >"$out/table.md"
+for s in 8 4096 65536 262144 1048576 4194304 16777216; do
+  n=$(( s <= 65536 ? 5000 : s <= 1048576 ? 1000 : 100 ))
+  read -r cp ca _ < <(perftest tag_lat "$s" "$n")
+  read -r jp ja _ < <(jccl pingpong "$s" "$n")
+  awk -v s="$s" -v cp="$cp" -v ca="$ca" -v jp="$jp" -v ja="$ja" \
+    'BEGIN { printf "| %d B | %.2f | %.2f | %.2f | %.2f | %.2f |\n", s, cp, jp, jp / cp, ca, ja }' >>"$out/table.md"
+done
+{
+  echo
+  echo "| stream | tag_bw per message (us) | GB/s | jccl stream per message (us) | GB/s | bandwidth ratio |"
+  echo "|---|---|---|---|---|---|"
+} >>"$out/table.md"
+for s in 65536 1048576 16777216; do
+  read -r _ ca cm < <(perftest tag_bw "$s" $(( s <= 1048576 ? 2000 : 200 )))
+  read -r _ ja jg < <(jccl stream "$s" $(( s <= 1048576 ? 40 : 5 )))
+  awk -v s="$s" -v ca="$ca" -v cm="$cm" -v ja="$ja" -v jg="$jg" \
+    'BEGIN { cg = cm * 1048576 / 1e9; printf "| %d B | %.1f | %.2f | %.1f | %.2f | %.2f |\n", s, ca, cg, ja, jg, jg / cg }' \
+    >>"$out/table.md"
+done
+cat "$out/table.md"
