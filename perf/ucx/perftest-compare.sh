@@ -20,7 +20,7 @@ case "$mode" in
   tcp) export UCX_TLS=tcp UCX_NET_DEVICES=lo ;;
   *) echo "mode must be sm or tcp" >&2; exit 2 ;;
 esac
-export UCX_LOG_LEVEL=error UCX_WARN_UNUSED_ENV_VARS=n
+export UCX_WARN_UNUSED_ENV_VARS=n
 command -v ucx_perftest >/dev/null || { echo "ucx_perftest not found: apt-get install ucx-utils" >&2; exit 3; }
 "$perf" --version >/dev/null # builds the jar when needed
 

@@ -39,7 +39,6 @@ final class ClusterLauncher {
         // one cluster per launcher: interface names carry the process id, so two sweeps can run at once
         pb.environment().putIfAbsent("JCCL_CLUSTER_NAME", "jc" + ProcessHandle.current().pid() % 10_000_000);
         pb.environment().put(Configuration.ENV_TRANSPORT, transport);
-        pb.environment().putIfAbsent("UCX_LOG_LEVEL", "error");
         Process p = pb.start();
         Thread hook = new Thread(p::destroy); // SIGTERM: the script stops its ranks and removes the hosts
         Runtime.getRuntime().addShutdownHook(hook);

@@ -41,9 +41,6 @@ final class LocalLauncher {
                 env.put(Configuration.ENV_SIZE, Integer.toString(ranks));
                 env.put(Configuration.ENV_RENDEZVOUS, "127.0.0.1:" + port);
                 env.put(Configuration.ENV_TRANSPORT, transport);
-                // Debian's UCX 1.13.1 warns that JUCX wants 1.15 on every start; the warning is harmless
-                // and only UCX's own log level (read from the environment at load) can silence it
-                env.putIfAbsent("UCX_LOG_LEVEL", "error");
                 pb.redirectError(ProcessBuilder.Redirect.INHERIT);
                 if (r != 0) {
                     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);

@@ -47,8 +47,8 @@ public final class UcxTransportProvider implements TransportProvider {
         synchronized (LOCK) {
             if (context == null) {
                 try {
-                    context = new UcpContext(new UcpParams().requestTagFeature().requestWakeupFeature()
-                            .setMtWorkersShared(false));
+                    context = UcxVersionWarning.heldBackDuring(() -> new UcpContext(new UcpParams().requestTagFeature()
+                            .requestWakeupFeature().setMtWorkersShared(false)));
                 } catch (RuntimeException e) {
                     throw new JcclException(rank, "connect", "cannot create a UCX context: " + e.getMessage(), e);
                 }

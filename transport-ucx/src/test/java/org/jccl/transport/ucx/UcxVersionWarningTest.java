@@ -1,0 +1,83 @@
+package org.jccl.transport.ucx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.jna.Native;
+import com.sun.jna.ptr.IntByReference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * UCX's version warning (JUCX 1.15 on an older libucx) stays out of a user's output, unless the
+ * user asks UCX for warnings. Each case is a fresh JVM, since the warning comes once per process.
+ */
+class UcxVersionWarningTest {
+    private static final String WARNING = "UCP API version is incompatible";
+
+    @BeforeAll
+    static void ucx() {
+        UcxPresent.orSkip();
+    }
+
+    /** Creates the process's UCX context the way a communicator does, then says so. */
+    static final class CreateContext {
+        public static void main(String[] args) {
+            UcxTransportProvider.acquire(0);
+            UcxTransportProvider.release();
+            System.out.println("context created");
+        }
+    }
+
+    @Test
+    void aUsersProcessDoesNotPrintTheWarning() throws Exception {
+        String out = createContext(null);
+        assertTrue(out.contains("context created"), out);
+        assertFalse(out.contains(WARNING), out);
+    }
+
+    @Test
+    void aUserWhoAsksForWarningsGetsIt() throws Exception {
+        UcxVersionWarning.Ucp ucp = Native.load("libucp.so.0", UcxVersionWarning.Ucp.class);
+        IntByReference major = new IntByReference();
+        IntByReference minor = new IntByReference();
+        ucp.ucp_get_version(major, minor, new IntByReference());
+        int[] jucx = UcxVersionWarning.jucxApiVersion();
+        boolean older = major.getValue() < jucx[0] || major.getValue() == jucx[0] && minor.getValue() < jucx[1];
+        if (!older) {
+            System.err.println("SKIPPED LOUDLY: UCX " + major.getValue() + "." + minor.getValue()
+                    + " is not older than JUCX's API, so it has no version warning to show");
+        }
+        assumeTrue(older, "UCX is not older than JUCX's API: no warning to show");
+        String out = createContext("warn");
+        assertTrue(out.contains(WARNING), out);
+    }
+
+    @Test
+    void theJucxVersionComesFromTheBuild() {
+        int[] v = UcxVersionWarning.jucxApiVersion();
+        assertEquals(2, v.length);
+        assertTrue(v[0] >= 1 && v[1] >= 0, () -> v[0] + "." + v[1]);
+    }
+
+    /** Runs {@link CreateContext} with UCX_LOG_LEVEL unset (null) or set; returns what it printed. */
+    private static String createContext(String logLevel) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CreateContext.class.getName())).redirectErrorStream(true);
+        pb.environment().remove("UCX_LOG_LEVEL");
+        if (logLevel != null) {
+            pb.environment().put("UCX_LOG_LEVEL", logLevel);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+}
