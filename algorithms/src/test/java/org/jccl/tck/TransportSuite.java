@@ -237,6 +237,29 @@ public abstract class TransportSuite {
     }
 
     @Test
+    void closedTransportsLeaveNoThreadBehind() throws Exception {
+        List<Transport> t = open(2);
+        Done s = new Done();
+        Done r = new Done();
+        t.get(1).recv(0, 3, ByteBuffer.allocateDirect(16), r);
+        t.get(0).send(1, 3, pattern(16, 1, true), s);
+        s.await();
+        r.await();
+        closeAll();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // idle helpers may linger a moment
+        List<String> left;
+        do {
+            left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(n -> n.startsWith("jccl-")).sorted().toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("threads still running 5 s after every transport closed: " + left);
+    }
+
+    @Test
     void aLargeMessageWaitsForItsReceive() throws Exception {
         List<Transport> t = open(2);
         Done s = new Done();

@@ -4,16 +4,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -194,7 +197,7 @@ final class UcxTransport implements Transport, Progress {
         this.receivedFrom = new long[size];
         this.goodbyeCount = new long[size];
         this.goodbyeReason = new String[size];
-        java.util.Arrays.fill(goodbyeCount, -1);
+        Arrays.fill(goodbyeCount, -1);
         for (int p = 0; p < size; p++) {
             pending.put(p, new HashSet<>());
         }
@@ -583,30 +586,41 @@ final class UcxTransport implements Transport, Progress {
         }
     }
 
-    /** Signals blocked workers every 10 ms, so that a missed wake-up costs at most that. */
+    /**
+     * Signals blocked workers every 10 ms, so that a missed wake-up costs at most that. Its thread
+     * runs while some transport is open, and ends when the last one has closed.
+     */
     private static final class Timer {
         static final Timer INSTANCE = new Timer();
-        private final Set<UcxTransport> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        private Timer() {
-            Thread t = new Thread(() -> {
-                while (true) {
-                    LockSupport.parkNanos(TIMER_NANOS);
-                    for (UcxTransport u : watched) {
-                        if (u.stopped) {
-                            watched.remove(u);
-                        } else if (u.blocked && u.worker != null) {
-                            u.worker.signal();
-                        }
-                    }
-                }
-            }, "jccl-ucx-timer");
-            t.setDaemon(true);
-            t.start();
-        }
+        private final Set<UcxTransport> watched = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean running = new AtomicBoolean();
 
         void watch(UcxTransport u) {
-            watched.add(u);
+            if (watched.add(u) && running.compareAndSet(false, true)) {
+                Thread t = new Thread(this::run, "jccl-ucx-timer");
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+
+        private void run() {
+            while (true) {
+                LockSupport.parkNanos(TIMER_NANOS);
+                for (UcxTransport u : watched) {
+                    if (u.stopped) {
+                        watched.remove(u);
+                    } else if (u.blocked && u.worker != null) {
+                        u.worker.signal();
+                    }
+                }
+                if (watched.isEmpty()) {
+                    running.set(false);
+                    // a transport that came meanwhile either saw this thread running or starts another
+                    if (watched.isEmpty() || !running.compareAndSet(false, true)) {
+                        return;
+                    }
+                }
+            }
         }
     }
 
