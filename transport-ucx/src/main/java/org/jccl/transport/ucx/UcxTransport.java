@@ -279,7 +279,7 @@ final class UcxTransport implements Transport, Progress {
     @Override
     public void send(int peer, long tag, ByteBuffer buf, Completion done) {
         ByteBuffer user = buf.slice().order(buf.order());
-        onWorker(() -> post(new Op(peer, true, user, stageForSend(user), done), tag));
+        onWorker(() -> post(new Op(peer, true, user, user.isDirect() ? user : stageForSend(user), done), tag));
     }
 
     @Override
@@ -288,13 +288,10 @@ final class UcxTransport implements Transport, Progress {
         onWorker(() -> post(new Op(peer, false, user, user.isDirect() ? user : staging.take(user.remaining()), done), tag));
     }
 
+    /** A pooled direct copy of a heap buffer's window (the caller keeps the buffer unchanged until completion). */
     private ByteBuffer stageForSend(ByteBuffer user) {
-        if (user.isDirect()) {
-            return user;
-        }
-        // copied on the caller's thread, where the buffer is known to be stable
-        ByteBuffer w = ByteBuffer.allocateDirect(user.remaining());
-        w.put(user.duplicate()).flip();
+        ByteBuffer w = staging.take(user.remaining());
+        w.duplicate().put(user.duplicate());
         return w;
     }
 
@@ -805,7 +802,7 @@ final class UcxTransport implements Transport, Progress {
                 + " does not match the posted receive of " + receive + " B (do all ranks pass the same counts?)");
     }
 
-    /** Direct buffers that stand in for heap receive buffers, reused by size class; worker thread only. */
+    /** Direct buffers that stand in for heap send and receive buffers, reused by size class; worker thread only. */
     private static final class StagingPool {
         private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
 
@@ -814,7 +811,7 @@ final class UcxTransport implements Transport, Progress {
             ArrayDeque<ByteBuffer> q = free.get(cls);
             ByteBuffer b = q == null ? null : q.poll();
             if (b == null) {
-                b = ByteBuffer.allocateDirect(1 << Math.min(30, cls));
+                b = ByteBuffer.allocateDirect(cls > 30 ? bytes : 1 << cls);
             }
             return b.clear().limit(bytes);
         }
