@@ -1,11 +1,12 @@
 package org.jccl.communicator;
 
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,25 +26,36 @@ import org.jccl.spi.Completion;
  * communicator (on every rank, through the transport's abort) when the peer never answers.
  *
  * <p>The transport's thread never completes the future itself, so user callbacks never run there:
- * a thread waiting in the future's {@code join} or {@code get} is woken and completes it (no thread
- * hop when the caller waits, as a stream of messages does); with nobody waiting, the common pool
- * does. The communicator is marked broken before a failed future is seen.
+ * a caller waiting in the future completes it, or the common pool does ({@link #handOver}). The
+ * communicator is marked broken before a failed future is seen.
  */
 final class PostedMessage implements Completion {
-    /** One daemon thread for every communicator's deadlines; it exits when none is pending. */
+    /**
+     * One daemon thread for every communicator's deadlines and delayed settling; it exits when idle.
+     * Deadlines are not scheduled one by one (cancelling the next one to fire wakes the thread, a
+     * wake-up per message): a sweep checks the unfinished messages every {@link #SWEEP_NANOS}.
+     */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
-    /** Finished messages whose futures wait for the common pool, and whether a task there is on it. */
-    private static final Queue<PostedMessage> UNCLAIMED = new ConcurrentLinkedQueue<>();
+    private static final long SWEEP_NANOS = 10_000_000L;
+    private static final Set<PostedMessage> UNFINISHED = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean SWEEPING = new AtomicBoolean();
+    /** How long a finished message nobody watches may wait before the common pool settles it. */
+    private static final long UNWATCHED_DELAY_NANOS = 1_000_000L;
+    /** Finished messages nobody watched, and whether a settling of them is scheduled. */
+    private static final Queue<PostedMessage> UNWATCHED = new ConcurrentLinkedQueue<>();
     private static final AtomicBoolean SETTLING = new AtomicBoolean();
 
     private final int rank;
     private final String operation;
-    private final String describe;
+    private final boolean send;
+    private final int peer;
+    private final int bytes;
     private final Outcome future = new Outcome();
     private final Consumer<JcclException> breaker;
     private final CommunicatorStatus status;
     private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile ScheduledFuture<?> deadline;
+    private long timeoutNanos;
+    private long deadline;
     /** Set once the message finished: null for success, else why it failed. */
     private volatile JcclException failure;
     private volatile boolean handedOver;
@@ -52,7 +64,9 @@ final class PostedMessage implements Completion {
                   CommunicatorStatus status) {
         this.rank = rank;
         this.operation = operation;
-        this.describe = send ? "send of " + bytes + " B to rank " + peer : "receive of " + bytes + " B from rank " + peer;
+        this.send = send;
+        this.peer = peer;
+        this.bytes = bytes;
         this.breaker = breaker;
         this.status = status;
         status.posted(1);
@@ -66,8 +80,12 @@ final class PostedMessage implements Completion {
         });
         e.setKeepAliveTime(1, TimeUnit.SECONDS);
         e.allowCoreThreadTimeOut(true);
-        e.setRemoveOnCancelPolicy(true);
         return e;
+    }
+
+    /** What this message is, for errors (built only then). */
+    private String describe() {
+        return send ? "send of " + bytes + " B to rank " + peer : "receive of " + bytes + " B from rank " + peer;
     }
 
     /** The future the caller gets. */
@@ -77,10 +95,29 @@ final class PostedMessage implements Completion {
 
     /** Starts the clock: after {@code timeoutNanos} an unfinished message fails the communicator. */
     void startClock(long timeoutNanos) {
-        deadline = DEADLINES.schedule(() -> fail(new JcclException(rank, operation, "timed out after "
-                + (timeoutNanos / 1_000_000_000.0) + " s waiting for the " + describe)), timeoutNanos, TimeUnit.NANOSECONDS);
+        this.timeoutNanos = timeoutNanos;
+        this.deadline = System.nanoTime() + timeoutNanos;
+        UNFINISHED.add(this);
         if (finished.get()) {
-            deadline.cancel(false);
+            UNFINISHED.remove(this);
+        } else if (SWEEPING.compareAndSet(false, true)) {
+            DEADLINES.schedule(PostedMessage::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Fails the messages past their deadline; runs again while any message is unfinished. */
+    private static void sweep() {
+        long now = System.nanoTime();
+        for (PostedMessage m : UNFINISHED) {
+            if (now - m.deadline >= 0) {
+                m.fail(new JcclException(m.rank, m.operation, "timed out after " + (m.timeoutNanos / 1_000_000_000.0)
+                        + " s waiting for the " + m.describe()));
+            }
+        }
+        SWEEPING.set(false);
+        // a message that came meanwhile either saw the sweep scheduled or schedules the next one
+        if (!UNFINISHED.isEmpty() && SWEEPING.compareAndSet(false, true)) {
+            DEADLINES.schedule(PostedMessage::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -93,7 +130,7 @@ final class PostedMessage implements Completion {
 
     @Override
     public void failed(JcclException cause) {
-        fail(new JcclException(rank, operation, "the " + describe + " failed: " + cause.getMessage(), cause));
+        fail(new JcclException(rank, operation, "the " + describe() + " failed: " + cause.getMessage(), cause));
     }
 
     /** Fails the message with {@code e} as it is: for a call that could not even be posted. */
@@ -109,39 +146,36 @@ final class PostedMessage implements Completion {
     }
 
     /**
-     * Lets a waiting caller complete the future, or else the common pool: one task there settles
-     * every message that finished meanwhile, so that a window of messages costs one thread wake-up,
-     * not one each.
+     * Lets whoever watches the future complete it. A caller waiting in it is woken. Callbacks
+     * already registered run in the common pool at once. A future nobody watches yet is settled
+     * by the caller that looks at it next ({@code join}, {@code get}, {@code isDone}), and at the
+     * latest {@link #UNWATCHED_DELAY_NANOS} later in the common pool, for everything that finished
+     * meanwhile: waking a thread per message would cost more than the messages of a stream.
      */
     private void handOver() {
         handedOver = true;
         Thread w = future.waiter.get();
         if (w != null) {
             LockSupport.unpark(w);
-            return;
-        }
-        UNCLAIMED.add(this);
-        if (SETTLING.compareAndSet(false, true)) {
-            ForkJoinPool.commonPool().execute(PostedMessage::settleUnclaimed);
+        } else if (future.getNumberOfDependents() > 0) {
+            ForkJoinPool.commonPool().execute(this::settle);
+        } else {
+            UNWATCHED.add(this);
+            if (SETTLING.compareAndSet(false, true)) {
+                DEADLINES.schedule(() -> ForkJoinPool.commonPool().execute(PostedMessage::settleUnwatched),
+                        UNWATCHED_DELAY_NANOS, TimeUnit.NANOSECONDS);
+            }
         }
     }
 
-    /**
-     * Settles the messages nobody waited for. A future with callbacks is settled in a task of its
-     * own, so that a callback that blocks cannot hold up the others.
-     */
-    private static void settleUnclaimed() {
+    private static void settleUnwatched() {
         do {
-            PostedMessage m;
-            while ((m = UNCLAIMED.poll()) != null) {
-                if (m.future.getNumberOfDependents() == 0) {
-                    m.settle();
-                } else {
-                    ForkJoinPool.commonPool().execute(m::settle);
-                }
-            }
             SETTLING.set(false);
-        } while (!UNCLAIMED.isEmpty() && SETTLING.compareAndSet(false, true));
+            PostedMessage m;
+            while ((m = UNWATCHED.poll()) != null) {
+                m.settle();
+            }
+        } while (!UNWATCHED.isEmpty() && SETTLING.compareAndSet(false, true));
     }
 
     /** Completes the future; a waiter and the common pool may both get here, and the first one counts. */
@@ -159,10 +193,7 @@ final class PostedMessage implements Completion {
         if (!finished.compareAndSet(false, true)) {
             return false;
         }
-        ScheduledFuture<?> d = deadline;
-        if (d != null) {
-            d.cancel(false);
-        }
+        UNFINISHED.remove(this);
         status.posted(-1);
         return true;
     }
@@ -194,10 +225,34 @@ final class PostedMessage implements Completion {
             return super.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
+        @Override
+        public boolean isDone() {
+            settleIfFinished();
+            return super.isDone();
+        }
+
+        @Override
+        public boolean isCompletedExceptionally() {
+            settleIfFinished();
+            return super.isCompletedExceptionally();
+        }
+
+        @Override
+        public Void getNow(Void valueIfAbsent) {
+            settleIfFinished();
+            return super.getNow(valueIfAbsent);
+        }
+
+        private void settleIfFinished() {
+            if (handedOver && !super.isDone()) {
+                settle();
+            }
+        }
+
         /** One waiter at a time takes this path; others wait the usual way, for the one that settles. */
         private void awaitHandedOver(long deadline) {
             Thread me = Thread.currentThread();
-            if (isDone() || !waiter.compareAndSet(null, me)) {
+            if (super.isDone() || !waiter.compareAndSet(null, me)) {
                 return;
             }
             try {

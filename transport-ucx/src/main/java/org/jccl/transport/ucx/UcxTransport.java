@@ -635,20 +635,23 @@ final class UcxTransport implements Transport, Progress {
                 continue;
             }
             boolean idle;
+            long now;
             driver.lock();
             try {
                 idle = progressOnce(true) == 0;
-                if (idle && System.nanoTime() - lastActive >= SPIN_NANOS) {
+                now = System.nanoTime();
+                if (idle && now - lastActive >= SPIN_NANOS) {
                     waitForEvents(true);
                 }
             } finally {
                 driver.unlock();
             }
-            long now = System.nanoTime();
             if (!idle) {
                 lastActive = now;
-            } else if (now - lastActive < BUSY_NANOS) {
-                Thread.onSpinWait(); // operations in flight answer within microseconds: no system call for them
+            } else if (now - lastActive < BUSY_NANOS || outstanding > 0) {
+                // operations in flight answer within microseconds, and a stream of them keeps this
+                // thread busy: a system call here (sched_yield costs microseconds on a VM) slows it
+                Thread.onSpinWait();
             } else {
                 Thread.yield();
             }
