@@ -131,10 +131,16 @@ public interface Communicator extends AutoCloseable {
     /** Asynchronous {@link #barrier}. */
     CompletableFuture<Void> barrierAsync();
 
-    /** Asynchronous {@link #send}. */
+    /**
+     * Asynchronous {@link #send}: posts the message and returns, so that messages posted back to
+     * back are on the wire together (a window, as with {@code MPI_Isend}). The buffer must not
+     * change until the future completes. Waiting in the future ({@code join}, {@code get}) is the
+     * fastest way to learn of the end; callbacks run in the common pool, never on jccl's threads.
+     * A message that gets no answer within the timeout fails the future and the communicator.
+     */
     CompletableFuture<Void> sendAsync(ByteBuffer buf, int peer, int tag);
 
-    /** Asynchronous {@link #recv}. */
+    /** Asynchronous {@link #recv}: posts the receive and returns, as {@link #sendAsync} does. */
     CompletableFuture<Void> recvAsync(ByteBuffer buf, int peer, int tag);
 
     /** Asynchronous {@link #gatherV}. */
