@@ -64,6 +64,8 @@ final class UcxTransport implements Transport, Progress {
     private static final long GOODBYE_TAG = (7L << 37) | 1;
     private static final long CONTROL_MASK = SPI_TAG_MASK; // any sender
     private static final int CONTROL_BYTES = 4096;
+    /** How long a closing transport waits for the goodbyes of peers that are still there. */
+    private static final long GOODBYE_WAIT_NANOS = 200_000_000L;
     private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
             Configuration.DEFAULT_SPIN_MICROS);
     private static final long TIMER_NANOS = 10_000_000L;
@@ -741,12 +743,57 @@ final class UcxTransport implements Transport, Progress {
     }
 
     /** The closing order of the notes: cancel receives, close endpoints, then the worker. */
+    /**
+     * Peers close at about the same time as this rank; their goodbyes, arriving after the worker
+     * stopped listening, would sit unmatched (UCX warns of each when the worker goes). So a closing
+     * worker waits a little for the goodbye of every peer still there.
+     */
+    private void awaitGoodbyes() {
+        long deadline = System.nanoTime() + GOODBYE_WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (int p = 0; p < size; p++) {
+                all &= p == rank || gone[p] || goodbyeCount[p] >= 0;
+            }
+            if (all) {
+                return;
+            }
+            try {
+                worker.progress();
+            } catch (Exception e) {
+                return;
+            }
+        }
+    }
+
+    /** Receives and drops whatever arrived unasked, so that the worker closes with nothing unmatched. */
+    private void discardUnexpected() {
+        ByteBuffer sink = ByteBuffer.allocateDirect(CONTROL_BYTES);
+        UcpTagMessage m;
+        try {
+            while ((m = worker.tagProbeNonBlocking(0, 0, true)) != null) {
+                int length = (int) Math.min(Integer.MAX_VALUE, m.getRecvLength());
+                if (sink.capacity() < length) {
+                    sink = ByteBuffer.allocateDirect(length);
+                }
+                UcpRequest r = worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), length, m, new UcxCallback());
+                long deadline = System.nanoTime() + 1_000_000_000L;
+                while (!r.isCompleted() && System.nanoTime() < deadline) {
+                    worker.progress();
+                }
+            }
+        } catch (Exception e) {
+            // the worker is going anyway
+        }
+    }
+
     private void shutdownWorker() {
         if (worker == null) {
             return;
         }
         JcclException closed = new JcclException(rank, "transport", "the transport is closed");
         failAll(closed);
+        awaitGoodbyes();
         for (UcpRequest r : new ArrayList<>(controlReceives)) {
             try {
                 worker.cancelRequest(r);
@@ -795,6 +842,7 @@ final class UcxTransport implements Transport, Progress {
                 break;
             }
         }
+        discardUnexpected();
         worker.close();
         worker = null; // anything that still runs here now fails instead of touching a closed worker
         staging.clear();
