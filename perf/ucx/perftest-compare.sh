@@ -7,7 +7,9 @@
 #   perf/ucx/perftest-compare.sh OUTDIR [sm|tcp]     (default sm)
 #
 # Writes OUTDIR/table.md (median one-way latency in us and per-message time and GB/s for the stream,
-# with jccl / ucx_perftest ratios) and the raw outputs beside it. Takes about 2 minutes.
+# with jccl / ucx_perftest ratios; over sm also a 4-rank allreduce against Open MPI's shared memory,
+# when Debian's openmpi-bin and libopenmpi-dev are there) and the raw outputs beside it. Takes about
+# two minutes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$(mkdir -p "$1" && cd "$1" && pwd)"
@@ -35,24 +37,30 @@ perftest() {
   wait "$server" || true
 }
 
-# jccl-perf OP SIZE ITERS: prints "median_us average_us GB/s" of its row
+# jccl-perf OP MIN MAX FACTOR ITERS: one sweep in one JVM (a JVM per size would time its JIT warm-up)
 jccl() {
-  local csv="$out/jccl-$1-$2.csv"
-  "$perf" "$1" --transport ucx --ranks 2 -b "$2" -e "$2" -n "$3" -w $(( $3 / 10 + 1 )) -d int8 --csv "$csv" \
-    >>"$out/jccl.txt" 2>&1
-  awk -F, 'NR == 2 { print $12, $11, $15 }' "$csv"
+  "$perf" "$1" --transport ucx --ranks 2 -b "$2" -e "$3" -f "$4" -n "$5" -w $(( $5 / 10 + 1 )) -d int8 \
+    --csv "$out/jccl-$1.csv" >>"$out/jccl.txt" 2>&1
 }
 
+# row SIZE OP: prints "median_us average_us GB/s" of jccl's row for SIZE
+row() {
+  awk -F, -v s="$1" 'NR > 1 && $4 == s { print $12, $11, $15 }' "$out/jccl-$2.csv"
+}
+
+# from 2 B: the first row of a fresh pair of JVMs runs while the scheduler still places their threads
+jccl pingpong 2 16M 4 1000
+jccl stream 64K 16M 16 20
 {
   echo "UCX over $mode ($UCX_TLS), 2 processes on $(nproc) cores, $(date -u +%Y-%m-%d)"
   echo
   echo "| one-way latency | tag_lat p50 (us) | jccl pingpong p50 (us) | ratio | tag_lat avg | jccl avg |"
   echo "|---|---|---|---|---|---|"
 } >"$out/table.md"
-for s in 8 4096 65536 262144 1048576 4194304 16777216; do
-  n=$(( s <= 65536 ? 5000 : s <= 1048576 ? 1000 : 100 ))
+for s in 8 2048 32768 131072 524288 2097152 8388608; do
+  n=$(( s <= 131072 ? 5000 : s <= 2097152 ? 1000 : 100 ))
   read -r cp ca _ < <(perftest tag_lat "$s" "$n")
-  read -r jp ja _ < <(jccl pingpong "$s" "$n")
+  read -r jp ja _ < <(row "$s" pingpong)
   awk -v s="$s" -v cp="$cp" -v ca="$ca" -v jp="$jp" -v ja="$ja" \
     'BEGIN { printf "| %d B | %.2f | %.2f | %.2f | %.2f | %.2f |\n", s, cp, jp, jp / cp, ca, ja }' >>"$out/table.md"
 done
@@ -63,9 +71,27 @@ done
 } >>"$out/table.md"
 for s in 65536 1048576 16777216; do
   read -r _ ca cm < <(perftest tag_bw "$s" $(( s <= 1048576 ? 2000 : 200 )))
-  read -r _ ja jg < <(jccl stream "$s" $(( s <= 1048576 ? 40 : 5 )))
+  read -r _ ja jg < <(row "$s" stream)
   awk -v s="$s" -v ca="$ca" -v cm="$cm" -v ja="$ja" -v jg="$jg" \
     'BEGIN { cg = cm * 1048576 / 1e9; printf "| %d B | %.1f | %.2f | %.1f | %.2f | %.2f |\n", s, ca, cg, ja, jg, jg / cg }' \
     >>"$out/table.md"
 done
+# allReduce over 4 ranks (more ranks than cores here) against Open MPI on its own shared memory
+if [ "$mode" = sm ] && command -v mpirun >/dev/null; then
+  sweep=(-b 8 -e 16M -f 2 -n 50 -w 5)
+  "$perf" allreduce --transport ucx --ranks 4 "${sweep[@]}" --csv "$out/jccl-allreduce.csv" >>"$out/jccl.txt" 2>&1
+  "$here/../mpi/openmpi-sweep.sh" -n 4 -- "${sweep[@]}" -l openmpi -o "$out/openmpi-allreduce.csv" allreduce \
+    >"$out/openmpi.txt" 2>&1
+  {
+    echo
+    echo "| allreduce, 4 ranks, float32 sum | Open MPI p50 (us) | busbw | jccl ucx p50 (us) | busbw | time ratio |"
+    echo "|---|---|---|---|---|---|"
+  } >>"$out/table.md"
+  for s in 8 1048576 16777216; do
+    read -r cp _ cb < <(awk -F, -v s="$s" 'NR > 1 && $4 == s { print $12, $11, $16 }' "$out/openmpi-allreduce.csv")
+    read -r jp _ jb < <(awk -F, -v s="$s" 'NR > 1 && $4 == s { print $12, $11, $16 }' "$out/jccl-allreduce.csv")
+    awk -v s="$s" -v cp="$cp" -v cb="$cb" -v jp="$jp" -v jb="$jb" \
+      'BEGIN { printf "| %d B | %.1f | %.3f | %.1f | %.3f | %.2f |\n", s, cp, cb, jp, jb, jp / cp }' >>"$out/table.md"
+  done
+fi
 cat "$out/table.md"
