@@ -1,7 +1,11 @@
 package org.jccl.transport.ucx;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +52,10 @@ import org.openucx.jucx.ucp.UcpWorkerParams;
  * while it blocks (a blocked wait has been seen to miss events). A blocking call with nothing queued
  * before it takes the lock instead and runs on the caller's own thread ({@link #runInCaller}): the
  * progress thread steps aside until it is done, so a small collective costs no thread wake-up either.
- * Endpoints are made from worker addresses exchanged through the bootstrap, with peer error handling.
+ * A wait polls without system calls for a few microseconds before it starts yielding the core,
+ * except where more ranks share the machine than it has cores: there the peer a rank waits for may
+ * be waiting for this very core. Endpoints are made from worker addresses exchanged through the
+ * bootstrap (with a machine identity, to count the ranks on this machine), with peer error handling.
  *
  * <p>UCX tag = sender rank (upper 24 bits) | SPI tag (lower 40 bits), matched with a full mask, so
  * a receive names its source. Two more tag kinds carry control messages: ABORT (the sender's job
@@ -184,6 +191,8 @@ final class UcxTransport implements Transport, Progress {
     private volatile UcpWorker worker;
     private UcpEndpoint[] endpoints;
     private volatile boolean blocked;
+    /** How long a wait polls before it starts yielding the core: {@link #BUSY_NANOS}, or 0 on an oversubscribed machine. */
+    private volatile long busyNanos = BUSY_NANOS;
     /** Operations posted and not finished; changed only by the thread holding {@code driver}. */
     private volatile int outstanding;
     private volatile boolean stopping;
@@ -229,7 +238,19 @@ final class UcxTransport implements Transport, Progress {
             a.duplicate().get(bytes);
             return bytes;
         }, deadline);
-        byte[][] book = ctx.bootstrap().allGather(address);
+        byte[] machine = machine();
+        byte[][] book = ctx.bootstrap().allGather(ByteBuffer.allocate(4 + machine.length + address.length)
+                .putInt(machine.length).put(machine).put(address).array());
+        int local = 0;
+        for (int p = 0; p < size; p++) {
+            ByteBuffer entry = ByteBuffer.wrap(book[p]);
+            byte[] m = new byte[entry.getInt()];
+            entry.get(m);
+            local += Arrays.equals(m, machine) ? 1 : 0;
+            book[p] = Arrays.copyOfRange(book[p], 4 + m.length, book[p].length);
+        }
+        // more ranks here than cores: a peer waited for may need this very core, so waits yield at once
+        busyNanos = local > Runtime.getRuntime().availableProcessors() ? 0 : BUSY_NANOS;
         call(() -> {
             endpoints = new UcpEndpoint[size];
             for (int p = 0; p < size; p++) {
@@ -247,6 +268,19 @@ final class UcxTransport implements Transport, Progress {
             return null;
         }, deadline);
         ctx.bootstrap().barrier();
+    }
+
+    /** Which machine (kernel) this process runs on: ranks that share one share its cores. */
+    private static byte[] machine() {
+        try {
+            return Files.readAllBytes(Path.of("/proc/sys/kernel/random/boot_id"));
+        } catch (IOException | RuntimeException e) {
+            try {
+                return InetAddress.getLocalHost().getHostName().getBytes(StandardCharsets.UTF_8);
+            } catch (IOException x) {
+                return new byte[0];
+            }
+        }
     }
 
     /** Runs {@code task} on the worker thread and waits for its result. */
@@ -527,7 +561,7 @@ final class UcxTransport implements Transport, Progress {
             }
             if (progressOnce(false) > 0) {
                 lastActive = now;
-            } else if (now - lastActive < BUSY_NANOS) {
+            } else if (now - lastActive < busyNanos) {
                 Thread.onSpinWait(); // a reply within microseconds is the common case: no system call for it
             } else if (now - lastActive < SPIN_NANOS) {
                 Thread.yield();
@@ -650,7 +684,7 @@ final class UcxTransport implements Transport, Progress {
             }
             if (!idle) {
                 lastActive = now;
-            } else if (now - lastActive < BUSY_NANOS || outstanding > 0) {
+            } else if (now - lastActive < busyNanos || outstanding > 0) {
                 // operations in flight answer within microseconds, and a stream of them keeps this
                 // thread busy: a system call here (sched_yield costs microseconds on a VM) slows it
                 Thread.onSpinWait();
