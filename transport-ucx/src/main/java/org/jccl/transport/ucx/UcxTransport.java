@@ -659,6 +659,7 @@ final class UcxTransport implements Transport, Progress {
 
     private void runLoop() {
         long lastActive = System.nanoTime();
+        boolean active = false;
         while (!stopping) {
             // a caller drives everything while it runs; after it, work handed over and operations
             // still posted (asynchronous ones) need this thread at once, and only an idle transport waits
@@ -671,19 +672,26 @@ final class UcxTransport implements Transport, Progress {
                 continue;
             }
             boolean idle;
-            long now;
+            long now = 0;
             driver.lock();
             try {
                 idle = progressOnce(true) == 0;
-                now = System.nanoTime();
-                if (idle && now - lastActive >= SPIN_NANOS) {
-                    waitForEvents(true);
+                if (idle) {
+                    // the clock is read only when idle (a VM's clock costs tens of ns a read, and a
+                    // stream makes progress on most rounds); activity since the last read dates from it
+                    now = System.nanoTime();
+                    if (active) {
+                        lastActive = now;
+                        active = false;
+                    } else if (now - lastActive >= SPIN_NANOS) {
+                        waitForEvents(true);
+                    }
                 }
             } finally {
                 driver.unlock();
             }
             if (!idle) {
-                lastActive = now;
+                active = true;
             } else if (now - lastActive < busyNanos || outstanding > 0) {
                 // operations in flight answer within microseconds, and a stream of them keeps this
                 // thread busy: a system call here (sched_yield costs microseconds on a VM) slows it
