@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the ucx transport against ucx_perftest (Debian's ucx-utils) side by side, in one run, on
 # one UCX transport: ping-pong latency (jccl-perf pingpong against tag_lat) and streaming bandwidth
-# (jccl-perf stream against tag_bw). ucx_perftest runs with -e, endpoints with peer error handling,
+# (jccl-perf stream against tag_bw, with JucxStreamProbe, plain JUCX, beside them). ucx_perftest runs with -e, endpoints with peer error handling,
 # as the ucx transport's endpoints are; over shared memory that rules out cma, as it does for jccl.
 #
 #   perf/ucx/perftest-compare.sh OUTDIR [sm|tcp]     (default sm)
@@ -66,14 +66,17 @@ for s in 8 2048 32768 131072 524288 2097152 8388608; do
 done
 {
   echo
-  echo "| stream | tag_bw per message (us) | GB/s | jccl stream per message (us) | GB/s | bandwidth ratio |"
-  echo "|---|---|---|---|---|---|"
+  echo "| stream | tag_bw per message (us) | GB/s | JUCX alone (us) | jccl stream per message (us) | GB/s | bandwidth ratio |"
+  echo "|---|---|---|---|---|---|---|"
 } >>"$out/table.md"
 for s in 65536 1048576 16777216; do
   read -r _ ca cm < <(perftest tag_bw "$s" $(( s <= 1048576 ? 2000 : 200 )))
   read -r _ ja jg < <(row "$s" stream)
-  awk -v s="$s" -v ca="$ca" -v cm="$cm" -v ja="$ja" -v jg="$jg" \
-    'BEGIN { cg = cm * 1048576 / 1e9; printf "| %d B | %.1f | %.2f | %.1f | %.2f | %.2f |\n", s, ca, cg, ja, jg, jg / cg }' \
+  # the same window and acknowledgement in plain JUCX, one busy thread per process: what jccl builds on
+  xa=$(UCX_LOG_LEVEL=error java -cp "$here/../target/jccl-perf.jar" org.jccl.perf.probe.JucxStreamProbe "$s" \
+    $(( s <= 1048576 ? 40 : 6 )) | tee -a "$out/jucx.txt" | sed -n 's/.*p50 \([0-9.]*\) us.*/\1/p')
+  awk -v s="$s" -v ca="$ca" -v cm="$cm" -v xa="$xa" -v ja="$ja" -v jg="$jg" \
+    'BEGIN { cg = cm * 1048576 / 1e9; printf "| %d B | %.1f | %.2f | %.1f | %.1f | %.2f | %.2f |\n", s, ca, cg, xa, ja, jg, jg / cg }' \
     >>"$out/table.md"
 done
 # allReduce over 4 ranks (more ranks than cores here) against Open MPI on its own shared memory

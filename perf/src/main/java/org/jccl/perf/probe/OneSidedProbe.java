@@ -5,7 +5,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -13,7 +12,6 @@ import java.util.function.BooleanSupplier;
 import org.openucx.jucx.UcxUtils;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpEndpoint;
-import org.openucx.jucx.ucp.UcpEndpointParams;
 import org.openucx.jucx.ucp.UcpMemory;
 import org.openucx.jucx.ucp.UcpParams;
 import org.openucx.jucx.ucp.UcpRemoteKey;
@@ -57,11 +55,11 @@ public final class OneSidedProbe {
     private void target() throws Exception {
         UcpMemory memory = context.registerMemory(window);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        out.println(hex(worker.getAddress()));
-        out.println(hex(memory.getRemoteKeyBuffer()));
+        out.println(ProbePartner.hex(worker.getAddress()));
+        out.println(ProbePartner.hex(memory.getRemoteKeyBuffer()));
         out.println(memory.getAddress());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        peer = connect(in.readLine());
+        peer = ProbePartner.connect(worker, in.readLine(), false);
         for (String line; (line = in.readLine()) != null && !line.equals("end"); ) {
             String[] c = line.split(" ");
             int bytes = Integer.parseInt(c[1]);
@@ -80,16 +78,14 @@ public final class OneSidedProbe {
 
     /** The sending process: starts the target, then times both paths at every size. */
     private void source(int iterations) throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), OneSidedProbe.class.getName(), "--target")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader from = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        PrintStream to = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
+        ProbePartner target = ProbePartner.start(OneSidedProbe.class, "--target");
+        BufferedReader from = target.from;
+        PrintStream to = target.to;
         String address = from.readLine();
         byte[] key = HexFormat.of().parseHex(from.readLine());
         long remoteWindow = Long.parseLong(from.readLine());
-        to.println(hex(worker.getAddress()));
-        peer = connect(address);
+        to.println(ProbePartner.hex(worker.getAddress()));
+        peer = ProbePartner.connect(worker, address, false);
         UcpRemoteKey rkey = peer.unpackRemoteKey(ByteBuffer.allocateDirect(key.length).put(key).flip());
         ByteBuffer note = ByteBuffer.allocateDirect(8);
         System.out.printf(Locale.ROOT, "# one message from process to process and an 8 B acknowledgement back, p50 of %d,"
@@ -110,7 +106,7 @@ public final class OneSidedProbe {
             System.out.printf(Locale.ROOT, "%10d %12s %12s%n", bytes, median(tag), median(put));
         }
         to.println("end");
-        child.waitFor();
+        target.process.waitFor();
         rkey.close();
         close();
     }
@@ -136,12 +132,6 @@ public final class OneSidedProbe {
         return nanos;
     }
 
-    private UcpEndpoint connect(String hexAddress) {
-        byte[] a = HexFormat.of().parseHex(hexAddress);
-        ByteBuffer remote = ByteBuffer.allocateDirect(a.length).put(a).flip();
-        return worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote));
-    }
-
     private void drive(BooleanSupplier done) throws Exception {
         while (!done.getAsBoolean()) {
             worker.progress();
@@ -153,12 +143,6 @@ public final class OneSidedProbe {
         drive(closed::isCompleted);
         worker.close();
         context.close();
-    }
-
-    private static String hex(ByteBuffer b) {
-        byte[] bytes = new byte[b.remaining()];
-        b.duplicate().get(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     private static String median(long[] nanos) {
