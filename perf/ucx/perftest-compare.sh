@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures the ucx transport against ucx_perftest (Debian's ucx-utils) side by side, in one run, on
 # one UCX transport: ping-pong latency (jccl-perf pingpong against tag_lat) and streaming bandwidth
-# (jccl-perf stream against tag_bw, with JucxStreamProbe, plain JUCX, beside them). ucx_perftest runs with -e, endpoints with peer error handling,
-# as the ucx transport's endpoints are; over shared memory that rules out cma, as it does for jccl.
+# (jccl-perf stream against tag_bw, with plain JUCX's JucxStreamProbe beside them). ucx_perftest
+# runs with -e, endpoints with peer error handling, as the ucx transport's endpoints are; over
+# shared memory that rules out cma, as it does for jccl.
 #
 #   perf/ucx/perftest-compare.sh OUTDIR [sm|tcp]     (default sm)
 #
