@@ -74,7 +74,7 @@ for s in 65536 1048576 16777216; do
   read -r _ ca cm < <(perftest tag_bw "$s" $(( s <= 1048576 ? 2000 : 200 )))
   read -r _ ja jg < <(row "$s" stream)
   # the same window and acknowledgement in plain JUCX, one busy thread per process: what jccl builds on
-  xa=$(UCX_LOG_LEVEL=error java -cp "$here/../target/jccl-perf.jar" org.jccl.perf.probe.JucxStreamProbe "$s" \
+  xa=$(UCX_LOG_LEVEL=error timeout 300 java -cp "$here/../target/jccl-perf.jar" org.jccl.perf.probe.JucxStreamProbe "$s" \
     $(( s <= 1048576 ? 40 : 6 )) | tee -a "$out/jucx.txt" | sed -n 's/.*p50 \([0-9.]*\) us.*/\1/p')
   awk -v s="$s" -v ca="$ca" -v cm="$cm" -v xa="$xa" -v ja="$ja" -v jg="$jg" \
     'BEGIN { cg = cm * 1048576 / 1e9; printf "| %d B | %.1f | %.2f | %.1f | %.1f | %.2f | %.2f |\n", s, ca, cg, xa, ja, jg, jg / cg }' \

@@ -110,7 +110,7 @@ public final class JucxStreamProbe {
     }
 
     private void close() throws Exception {
-        awaitAll(peer.closeNonBlockingFlush());
+        awaitAll(peer.closeNonBlockingForce()); // every window was acknowledged: nothing is left to flush
         worker.close();
         context.close();
     }
