@@ -49,8 +49,10 @@ import org.jccl.spi.Transport;
  * The communicator. Each call checks its arguments on the caller's thread, then becomes a job that
  * runs where waiting is cheapest (the transport's progress thread, or this communicator's own
  * thread), in the order calls were issued: asynchronous calls return its future, blocking calls
- * wait for it. Before any data moves, the ranks agree that they called the same thing
- * ({@link ArgumentAgreement}); any later failure breaks the communicator on every rank.
+ * wait for it. An asynchronous send or receive is the exception: its job only posts it, and the
+ * transport's completion ends its future ({@link PostedMessage}). Before any data moves, the ranks
+ * agree that they called the same thing ({@link ArgumentAgreement}); any later failure breaks the
+ * communicator on every rank.
  */
 public final class TransportCommunicator implements Communicator {
     private static final boolean CHECK_ARGUMENTS = Boolean.parseBoolean(
