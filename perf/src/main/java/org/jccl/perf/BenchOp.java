@@ -129,11 +129,12 @@ enum BenchOp {
         void run(Communicator c, Buffers b, DataType t, ReduceOp op, int root) {
             CompletableFuture<?>[] inFlight = new CompletableFuture<?>[STREAM_WINDOW];
             if (c.rank() == 0) {
+                CompletableFuture<Void> ack = c.recvAsync(EMPTY, 1, 2); // posted first, as tag_bw and osu_bw do
                 for (int k = 0; k < STREAM_WINDOW; k++) {
                     inFlight[k] = c.sendAsync(b.send, 1, 1);
                 }
                 awaitAll(inFlight);
-                c.recv(EMPTY, 1, 2);
+                ack.join();
             } else if (c.rank() == 1) {
                 for (int k = 0; k < STREAM_WINDOW; k++) {
                     inFlight[k] = c.recvAsync(b.recv, 0, 1); // one target, as tag_bw does: each message writes the same bytes
