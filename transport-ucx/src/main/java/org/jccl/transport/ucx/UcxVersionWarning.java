@@ -43,12 +43,7 @@ final class UcxVersionWarning {
         }
         Ucs ucs;
         try {
-            Ucp ucp = Native.load("libucp.so.0", Ucp.class);
-            IntByReference major = new IntByReference();
-            IntByReference minor = new IntByReference();
-            ucp.ucp_get_version(major, minor, new IntByReference());
-            int[] wanted = jucxApiVersion();
-            if (major.getValue() > wanted[0] || major.getValue() == wanted[0] && minor.getValue() >= wanted[1]) {
+            if (!ucxOlderThanJucx()) {
                 return createContext.get(); // new enough: nothing to warn about
             }
             ucs = Native.load("libucs.so.0", Ucs.class);
@@ -65,6 +60,16 @@ final class UcxVersionWarning {
         } finally {
             ucs.ucs_global_opts_set_value("LOG_LEVEL", cString(level));
         }
+    }
+
+    /** Whether the loaded libucp is older than the UCP API JUCX was built against, so that UCX warns. */
+    static boolean ucxOlderThanJucx() {
+        Ucp ucp = Native.load("libucp.so.0", Ucp.class);
+        IntByReference major = new IntByReference();
+        IntByReference minor = new IntByReference();
+        ucp.ucp_get_version(major, minor, new IntByReference());
+        int[] wanted = jucxApiVersion();
+        return major.getValue() < wanted[0] || major.getValue() == wanted[0] && minor.getValue() < wanted[1];
     }
 
     /** The UCP API version JUCX was built against: its own version's major and minor. */
