@@ -44,9 +44,10 @@ jccl() {
     --csv "$out/jccl-$1.csv" >>"$out/jccl.txt" 2>&1
 }
 
-# row SIZE OP: prints "median_us average_us GB/s" of jccl's row for SIZE
+# row SIZE CSV: prints "median_us average_us algbw busbw" (GB/s) of the CSV's row for SIZE (jccl-perf
+# and coll_sweep write the same columns)
 row() {
-  awk -F, -v s="$1" 'NR > 1 && $4 == s { print $12, $11, $15 }' "$out/jccl-$2.csv"
+  awk -F, -v s="$1" 'NR > 1 && $4 == s { print $12, $11, $15, $16 }' "$2"
 }
 
 # from 2 B: the first row of a fresh pair of JVMs runs while the scheduler still places their threads
@@ -61,7 +62,7 @@ jccl stream 64K 16M 16 20
 for s in 8 2048 32768 131072 524288 2097152 8388608; do
   n=$(( s <= 131072 ? 5000 : s <= 2097152 ? 1000 : 100 ))
   read -r cp ca _ < <(perftest tag_lat "$s" "$n")
-  read -r jp ja _ < <(row "$s" pingpong)
+  read -r jp ja _ < <(row "$s" "$out/jccl-pingpong.csv")
   awk -v s="$s" -v cp="$cp" -v ca="$ca" -v jp="$jp" -v ja="$ja" \
     'BEGIN { printf "| %d B | %.2f | %.2f | %.2f | %.2f | %.2f |\n", s, cp, jp, jp / cp, ca, ja }' >>"$out/table.md"
 done
@@ -72,7 +73,7 @@ done
 } >>"$out/table.md"
 for s in 65536 1048576 16777216; do
   read -r _ ca cm < <(perftest tag_bw "$s" $(( s <= 1048576 ? 2000 : 200 )))
-  read -r _ ja jg < <(row "$s" stream)
+  read -r _ ja jg _ < <(row "$s" "$out/jccl-stream.csv")
   # the same window and acknowledgement in plain JUCX, one busy thread per process: what jccl builds on
   xa=$(UCX_LOG_LEVEL=error timeout 300 java -cp "$here/../target/jccl-perf.jar" org.jccl.perf.probe.JucxStreamProbe "$s" \
     $(( s <= 1048576 ? 40 : 6 )) | tee -a "$out/jucx.txt" | sed -n 's/.*p50 \([0-9.]*\) us.*/\1/p')
@@ -92,8 +93,8 @@ if [ "$mode" = sm ] && command -v mpirun >/dev/null; then
     echo "|---|---|---|---|---|---|"
   } >>"$out/table.md"
   for s in 8 1048576 16777216; do
-    read -r cp _ cb < <(awk -F, -v s="$s" 'NR > 1 && $4 == s { print $12, $11, $16 }' "$out/openmpi-allreduce.csv")
-    read -r jp _ jb < <(awk -F, -v s="$s" 'NR > 1 && $4 == s { print $12, $11, $16 }' "$out/jccl-allreduce.csv")
+    read -r cp _ _ cb < <(row "$s" "$out/openmpi-allreduce.csv")
+    read -r jp _ _ jb < <(row "$s" "$out/jccl-allreduce.csv")
     awk -v s="$s" -v cp="$cp" -v cb="$cb" -v jp="$jp" -v jb="$jb" \
       'BEGIN { printf "| %d B | %.1f | %.3f | %.1f | %.3f | %.2f |\n", s, cp, cb, jp, jb, jp / cp }' >>"$out/table.md"
   done
