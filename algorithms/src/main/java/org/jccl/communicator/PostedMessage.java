@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -44,6 +45,8 @@ final class PostedMessage implements Completion {
     /** Finished messages nobody watched, and whether a settling of them is scheduled. */
     private static final Queue<PostedMessage> UNWATCHED = new ConcurrentLinkedQueue<>();
     private static final AtomicBoolean SETTLING = new AtomicBoolean();
+    /** Callers waiting in a future: each settles the unwatched messages when it wakes. */
+    private static final AtomicInteger WAITERS = new AtomicInteger();
 
     private final int rank;
     private final String operation;
@@ -114,6 +117,9 @@ final class PostedMessage implements Completion {
                         + " s waiting for the " + m.describe()));
             }
         }
+        if (!UNWATCHED.isEmpty() && SETTLING.compareAndSet(false, true)) {
+            ForkJoinPool.commonPool().execute(PostedMessage::settleUnwatched);
+        }
         SWEEPING.set(false);
         // a message that came meanwhile either saw the sweep scheduled or schedules the next one
         if (!UNFINISHED.isEmpty() && SWEEPING.compareAndSet(false, true)) {
@@ -148,9 +154,11 @@ final class PostedMessage implements Completion {
     /**
      * Lets whoever watches the future complete it. A caller waiting in it is woken. Callbacks
      * already registered run in the common pool at once. A future nobody watches yet is settled
-     * by the caller that looks at it next ({@code join}, {@code get}, {@code isDone}), and at the
-     * latest {@link #UNWATCHED_DELAY_NANOS} later in the common pool, for everything that finished
-     * meanwhile: waking a thread per message would cost more than the messages of a stream.
+     * by the caller that looks at it next ({@code join}, {@code get}, {@code isDone}). Waking a
+     * thread per message would cost more than the messages of a stream, so the rest waits: while
+     * some caller waits in another future (as one does for the last message of a window), that
+     * caller settles it when it wakes, and the deadline sweep within {@link #SWEEP_NANOS}; else the
+     * common pool does {@link #UNWATCHED_DELAY_NANOS} later, for everything that finished meanwhile.
      */
     private void handOver() {
         handedOver = true;
@@ -161,7 +169,8 @@ final class PostedMessage implements Completion {
             ForkJoinPool.commonPool().execute(this::settle);
         } else {
             UNWATCHED.add(this);
-            if (SETTLING.compareAndSet(false, true)) {
+            // after the add: a waiter leaving either drains this message or is seen gone here
+            if (WAITERS.get() == 0 && SETTLING.compareAndSet(false, true)) {
                 DEADLINES.schedule(() -> ForkJoinPool.commonPool().execute(PostedMessage::settleUnwatched),
                         UNWATCHED_DELAY_NANOS, TimeUnit.NANOSECONDS);
             }
@@ -171,11 +180,15 @@ final class PostedMessage implements Completion {
     private static void settleUnwatched() {
         do {
             SETTLING.set(false);
-            PostedMessage m;
-            while ((m = UNWATCHED.poll()) != null) {
-                m.settle();
-            }
+            drainUnwatched();
         } while (!UNWATCHED.isEmpty() && SETTLING.compareAndSet(false, true));
+    }
+
+    private static void drainUnwatched() {
+        PostedMessage m;
+        while ((m = UNWATCHED.poll()) != null) {
+            m.settle();
+        }
     }
 
     /** Completes the future; a waiter and the common pool may both get here, and the first one counts. */
@@ -255,6 +268,7 @@ final class PostedMessage implements Completion {
             if (super.isDone() || !waiter.compareAndSet(null, me)) {
                 return;
             }
+            WAITERS.incrementAndGet();
             try {
                 while (!handedOver && !me.isInterrupted()) {
                     long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
@@ -265,9 +279,14 @@ final class PostedMessage implements Completion {
                 }
             } finally {
                 waiter.set(null);
+                WAITERS.decrementAndGet();
             }
             if (handedOver) {
                 settle();
+            }
+            drainUnwatched(); // what finished while this caller slept (the rest of a window) needs no other thread
+            if (!UNWATCHED.isEmpty() && WAITERS.get() == 0 && SETTLING.compareAndSet(false, true)) {
+                ForkJoinPool.commonPool().execute(PostedMessage::settleUnwatched);
             }
         }
     }

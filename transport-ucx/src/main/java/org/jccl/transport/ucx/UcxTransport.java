@@ -83,6 +83,8 @@ final class UcxTransport implements Transport, Progress {
      * calling in a loop keeps the worker to itself, with no other thread spinning on its cores.
      */
     private static final long CALLER_GRACE_NANOS = 1_000_000L;
+    /** Idle rounds of the progress thread per clock read. */
+    private static final int ROUNDS_PER_CLOCK_READ = 16;
 
     /** A posted send or receive. */
     private final class Op extends UcxCallback {
@@ -567,6 +569,7 @@ final class UcxTransport implements Transport, Progress {
                 Thread.yield();
             } else {
                 waitForEvents(false);
+                lastActive = System.nanoTime(); // spin again first: a wait that returned at once (UCX busy) must not repeat every round
             }
         }
         return true;
@@ -660,6 +663,8 @@ final class UcxTransport implements Transport, Progress {
     private void runLoop() {
         long lastActive = System.nanoTime();
         boolean active = false;
+        boolean yielding = false;
+        int idleRounds = 0;
         while (!stopping) {
             // a caller drives everything while it runs; after it, work handed over and operations
             // still posted (asynchronous ones) need this thread at once, and only an idle transport waits
@@ -671,32 +676,38 @@ final class UcxTransport implements Transport, Progress {
                 lastActive = System.nanoTime();
                 continue;
             }
-            boolean idle;
-            long now = 0;
             driver.lock();
             try {
-                idle = progressOnce(true) == 0;
-                if (idle) {
-                    // the clock is read only when idle (a VM's clock costs tens of ns a read, and a
-                    // stream makes progress on most rounds); activity since the last read dates from it
-                    now = System.nanoTime();
-                    if (active) {
-                        lastActive = now;
-                        active = false;
-                    } else if (now - lastActive >= SPIN_NANOS) {
-                        waitForEvents(true);
+                // with operations posted, this thread keeps the worker until a caller asks for it:
+                // taking the lock for every round of a stream costs more than the round
+                do {
+                    if (progressOnce(true) > 0) {
+                        active = true;
+                        yielding = false;
+                        idleRounds = 0;
+                        continue;
                     }
-                }
+                    // an idle round reads the clock only now and then (a VM's clock costs tens of ns
+                    // a read, a round of progress about as much); activity since the last read dates from it
+                    if (idleRounds++ % ROUNDS_PER_CLOCK_READ == 0) {
+                        long now = System.nanoTime();
+                        if (active) {
+                            lastActive = now;
+                            active = false;
+                        } else if (now - lastActive >= SPIN_NANOS) {
+                            waitForEvents(true);
+                            active = true; // spin again first: a wait that returned at once (UCX busy) must not repeat every round
+                        }
+                        // operations in flight answer within microseconds: a system call (sched_yield
+                        // costs microseconds on a VM) only once nothing is posted and the wait is long
+                        yielding = !active && outstanding == 0 && now - lastActive >= busyNanos;
+                    }
+                    Thread.onSpinWait();
+                } while (outstanding > 0 && callers.get() == 0 && !stopping);
             } finally {
                 driver.unlock();
             }
-            if (!idle) {
-                active = true;
-            } else if (now - lastActive < busyNanos || outstanding > 0) {
-                // operations in flight answer within microseconds, and a stream of them keeps this
-                // thread busy: a system call here (sched_yield costs microseconds on a VM) slows it
-                Thread.onSpinWait();
-            } else {
+            if (yielding) {
                 Thread.yield();
             }
         }
