@@ -7,10 +7,11 @@
 #
 #   perf/ucx/perftest-compare.sh OUTDIR [sm|tcp]     (default sm)
 #
-# Writes OUTDIR/table.md (median one-way latency in us and per-message time and GB/s for the stream,
-# with jccl / ucx_perftest ratios; over sm also a 4-rank allreduce against Open MPI's shared memory,
-# when Debian's openmpi-bin and libopenmpi-dev are there) and the raw outputs beside it. Takes about
-# two minutes.
+# Writes OUTDIR/table.md and the raw outputs beside it: median one-way latency in us; per-message time
+# and GB/s of the streams, with jccl / ucx_perftest ratios, as medians over ROUNDS (default 3) rounds
+# that each run every contender once, back to back (this machine's speed drifts by up to 2x within
+# minutes, so only runs close in time compare); over sm also a 4-rank allreduce against Open MPI's
+# shared memory, when Debian's openmpi-bin and libopenmpi-dev are there. Takes about five minutes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$(mkdir -p "$1" && cd "$1" && pwd)"
@@ -50,9 +51,13 @@ row() {
   awk -F, -v s="$1" 'NR > 1 && $4 == s { print $12, $11, $15, $16 }' "$2"
 }
 
+# median of the numbers on stdin
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # from 2 B: the first row of a fresh pair of JVMs runs while the scheduler still places their threads
 jccl pingpong 2 16M 4 1000
-jccl stream 64K 16M 16 20
 {
   echo "UCX over $mode ($UCX_TLS), 2 processes on $(nproc) cores, $(date -u +%Y-%m-%d)"
   echo
@@ -66,37 +71,65 @@ for s in 8 2048 32768 131072 524288 2097152 8388608; do
   awk -v s="$s" -v cp="$cp" -v ca="$ca" -v jp="$jp" -v ja="$ja" \
     'BEGIN { printf "| %d B | %.2f | %.2f | %.2f | %.2f | %.2f |\n", s, cp, jp, jp / cp, ca, ja }' >>"$out/table.md"
 done
+
+# Streams, in ROUNDS rounds (default 3): each round runs tag_bw, plain JUCX and jccl once per size,
+# one right after the other, so that each round's ratio compares runs that saw the same machine; the
+# table gives the medians over the rounds. Every run streams for a second or more, past the JIT's
+# warm-up. rounds.txt keeps every round's figures.
+stream_sizes=(65536 1048576 16777216)
+for r in $(seq "${ROUNDS:-3}"); do
+  for s in "${stream_sizes[@]}"; do
+    messages=$(( 20 * 1073741824 / s )) # 20 GiB: one to three seconds of streaming
+    windows=$(( messages / 64 ))
+    read -r _ ca _ < <(perftest tag_bw "$s" "$messages")
+    # the same window and acknowledgement in plain JUCX, one busy thread per process: what jccl builds on
+    xp=$(UCX_LOG_LEVEL=error timeout 300 java -cp "$here/../target/jccl-perf.jar" org.jccl.perf.probe.JucxStreamProbe "$s" \
+      "$windows" | tee -a "$out/jucx.txt" | sed -n 's/.*p50 \([0-9.]*\) us.*/\1/p')
+    "$perf" stream --transport ucx --ranks 2 -b "$s" -e "$s" -n "$windows" -w $(( windows / 8 + 2 )) -d int8 \
+      --csv "$out/jccl-stream-$s-$r.csv" >>"$out/jccl.txt" 2>&1
+    read -r jp ja _ < <(row "$s" "$out/jccl-stream-$s-$r.csv")
+    echo "$r $s $ca $xp $ja $jp" >>"$out/rounds.txt"
+  done
+done
 {
   echo
-  echo "| stream | tag_bw per message (us) | GB/s | JUCX alone (us) | jccl stream per message (us) | GB/s | bandwidth ratio |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "Streams: medians over ${ROUNDS:-3} interleaved rounds (per-message time; bandwidth ratio = tag_bw time / jccl time, median of the rounds' ratios)"
+  echo
+  echo "| stream | tag_bw avg per message (us) | GB/s | JUCX alone p50 (us) | jccl avg (us) | jccl p50 (us) | GB/s | bandwidth ratio |"
+  echo "|---|---|---|---|---|---|---|---|"
 } >>"$out/table.md"
-for s in 65536 1048576 16777216; do
-  read -r _ ca cm < <(perftest tag_bw "$s" $(( s <= 1048576 ? 2000 : 200 )))
-  read -r _ ja jg _ < <(row "$s" "$out/jccl-stream.csv")
-  # the same window and acknowledgement in plain JUCX, one busy thread per process: what jccl builds on
-  xa=$(UCX_LOG_LEVEL=error timeout 300 java -cp "$here/../target/jccl-perf.jar" org.jccl.perf.probe.JucxStreamProbe "$s" \
-    $(( s <= 1048576 ? 40 : 6 )) | tee -a "$out/jucx.txt" | sed -n 's/.*p50 \([0-9.]*\) us.*/\1/p')
-  awk -v s="$s" -v ca="$ca" -v cm="$cm" -v xa="$xa" -v ja="$ja" -v jg="$jg" \
-    'BEGIN { cg = cm * 1048576 / 1e9; printf "| %d B | %.1f | %.2f | %.1f | %.1f | %.2f | %.2f |\n", s, ca, cg, xa, ja, jg, jg / cg }' \
+for s in "${stream_sizes[@]}"; do
+  ca=$(awk -v s="$s" '$2 == s { print $3 }' "$out/rounds.txt" | median)
+  xp=$(awk -v s="$s" '$2 == s { print $4 }' "$out/rounds.txt" | median)
+  ja=$(awk -v s="$s" '$2 == s { print $5 }' "$out/rounds.txt" | median)
+  jp=$(awk -v s="$s" '$2 == s { print $6 }' "$out/rounds.txt" | median)
+  ratio=$(awk -v s="$s" '$2 == s { print $3 / $5 }' "$out/rounds.txt" | median)
+  awk -v s="$s" -v ca="$ca" -v xp="$xp" -v ja="$ja" -v jp="$jp" -v q="$ratio" \
+    'BEGIN { printf "| %d B | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", s, ca, s / ca / 1e3, xp, ja, jp, s / ja / 1e3, q }' \
     >>"$out/table.md"
 done
-# allReduce over 4 ranks (more ranks than cores here) against Open MPI on its own shared memory
+
+# allReduce over 4 ranks (more ranks than cores here) against Open MPI on its own shared memory, with
+# warm-ups long enough for the JVMs' JIT; jccl also without its argument check (jccl.checkArguments)
 if [ "$mode" = sm ] && command -v mpirun >/dev/null; then
-  sweep=(-b 8 -e 16M -f 2 -n 50 -w 5)
-  "$perf" allreduce --transport ucx --ranks 4 "${sweep[@]}" --csv "$out/jccl-allreduce.csv" >>"$out/jccl.txt" 2>&1
-  "$here/../mpi/openmpi-sweep.sh" -n 4 -- "${sweep[@]}" -l openmpi -o "$out/openmpi-allreduce.csv" allreduce \
-    >"$out/openmpi.txt" 2>&1
   {
     echo
-    echo "| allreduce, 4 ranks, float32 sum | Open MPI p50 (us) | busbw | jccl ucx p50 (us) | busbw | time ratio |"
-    echo "|---|---|---|---|---|---|"
+    echo "| allreduce, 4 ranks, float32 sum | Open MPI p50 (us) | avg | jccl ucx p50 (us) | avg | jccl unchecked p50 | avg | p50 ratio (checked, unchecked) |"
+    echo "|---|---|---|---|---|---|---|---|"
   } >>"$out/table.md"
   for s in 8 1048576 16777216; do
-    read -r cp _ _ cb < <(row "$s" "$out/openmpi-allreduce.csv")
-    read -r jp _ _ jb < <(row "$s" "$out/jccl-allreduce.csv")
-    awk -v s="$s" -v cp="$cp" -v cb="$cb" -v jp="$jp" -v jb="$jb" \
-      'BEGIN { printf "| %d B | %.1f | %.3f | %.1f | %.3f | %.2f |\n", s, cp, cb, jp, jb, jp / cp }' >>"$out/table.md"
+    sweep=(-b "$s" -e "$s" -n $(( s <= 8 ? 3000 : s <= 1048576 ? 100 : 20 )) -w $(( s <= 8 ? 10000 : s <= 1048576 ? 30 : 5 )))
+    "$here/../mpi/openmpi-sweep.sh" -n 4 -- "${sweep[@]}" -l openmpi -o "$out/openmpi-allreduce-$s.csv" allreduce \
+      >>"$out/openmpi.txt" 2>&1
+    "$perf" allreduce --transport ucx --ranks 4 "${sweep[@]}" --csv "$out/jccl-allreduce-$s.csv" >>"$out/jccl.txt" 2>&1
+    JCCL_JAVA_OPTS=-Djccl.checkArguments=false "$perf" allreduce --transport ucx --ranks 4 "${sweep[@]}" \
+      --csv "$out/jccl-unchecked-allreduce-$s.csv" >>"$out/jccl.txt" 2>&1
+    read -r cp ca _ < <(row "$s" "$out/openmpi-allreduce-$s.csv")
+    read -r jp ja _ < <(row "$s" "$out/jccl-allreduce-$s.csv")
+    read -r up ua _ < <(row "$s" "$out/jccl-unchecked-allreduce-$s.csv")
+    awk -v s="$s" -v cp="$cp" -v ca="$ca" -v jp="$jp" -v ja="$ja" -v up="$up" -v ua="$ua" \
+      'BEGIN { printf "| %d B | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f, %.2f |\n", s, cp, ca, jp, ja, up, ua, jp / cp, up / cp }' \
+      >>"$out/table.md"
   done
 fi
 cat "$out/table.md"

@@ -9,6 +9,7 @@ import org.jccl.algorithms.BlockLayout;
 import org.jccl.algorithms.RecursiveDoublingAllReduce;
 import org.jccl.algorithms.RingAllGather;
 import org.jccl.core.Exchange;
+import org.jccl.core.ScratchPool;
 
 /**
  * Checks, before any data moves, that every rank called the same collective with the same
@@ -34,7 +35,7 @@ final class ArgumentAgreement {
 
     static void verify(Exchange x, String operation, Signature mine) {
         long h = mine.hash();
-        ByteBuffer v = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder()).putLong(0, h).putLong(8, ~h);
+        ByteBuffer v = x.scratch(ScratchPool.AGREEMENT, 16, ByteOrder.nativeOrder()).putLong(0, h).putLong(8, ~h);
         RecursiveDoublingAllReduce.run(x, v, DataType.INT64, ReduceOp.MAX);
         if (v.getLong(0) == ~v.getLong(8)) {
             return;
