@@ -39,9 +39,9 @@ perftest() {
   wait "$server" || true
 }
 
-# jccl-perf OP MIN MAX FACTOR ITERS: one sweep in one JVM (a JVM per size would time its JIT warm-up)
+# jccl-perf OP MIN MAX FACTOR ITERS WARMUP: one sweep in one JVM (a JVM per size would time its JIT warm-up)
 jccl() {
-  "$perf" "$1" --transport ucx --ranks 2 -b "$2" -e "$3" -f "$4" -n "$5" -w $(( $5 / 10 + 1 )) -d int8 \
+  "$perf" "$1" --transport ucx --ranks 2 -b "$2" -e "$3" -f "$4" -n "$5" -w "$6" -d int8 \
     --csv "$out/jccl-$1.csv" >>"$out/jccl.txt" 2>&1
 }
 
@@ -56,8 +56,9 @@ median() {
   sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# from 2 B: the first row of a fresh pair of JVMs runs while the scheduler still places their threads
-jccl pingpong 2 16M 4 1000
+# 3000 warm-up round trips a size: with fewer, the first sizes of a fresh pair of JVMs are timed while
+# the JIT still compiles the path (8 B shows 10-40 us instead of 1.3)
+jccl pingpong 2 8M 4 1000 3000
 {
   echo "UCX over $mode ($UCX_TLS), 2 processes on $(nproc) cores, $(date -u +%Y-%m-%d)"
   echo

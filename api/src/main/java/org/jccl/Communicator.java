@@ -135,7 +135,8 @@ public interface Communicator extends AutoCloseable {
      * Asynchronous {@link #send}: posts the message and returns, so that messages posted back to
      * back are on the wire together (a window, as with {@code MPI_Isend}). The buffer must not
      * change until the future completes. Waiting in the future ({@code join}, {@code get}) is the
-     * fastest way to learn of the end; callbacks run in the common pool, never on jccl's threads.
+     * fastest way to learn of the end; callbacks run in the common pool or on a thread waiting in
+     * one of these futures, never on jccl's threads.
      * A message that gets no answer within the timeout fails the future and the communicator.
      */
     CompletableFuture<Void> sendAsync(ByteBuffer buf, int peer, int tag);
