@@ -117,9 +117,7 @@ final class PostedMessage implements Completion {
                         + " s waiting for the " + m.describe()));
             }
         }
-        if (!UNWATCHED.isEmpty() && SETTLING.compareAndSet(false, true)) {
-            ForkJoinPool.commonPool().execute(PostedMessage::settleUnwatched);
-        }
+        settleUnwatchedInPool();
         SWEEPING.set(false);
         // a message that came meanwhile either saw the sweep scheduled or schedules the next one
         if (!UNFINISHED.isEmpty() && SWEEPING.compareAndSet(false, true)) {
@@ -174,6 +172,13 @@ final class PostedMessage implements Completion {
                 DEADLINES.schedule(() -> ForkJoinPool.commonPool().execute(PostedMessage::settleUnwatched),
                         UNWATCHED_DELAY_NANOS, TimeUnit.NANOSECONDS);
             }
+        }
+    }
+
+    /** Hands the unwatched messages to the common pool now, unless a settling of them is on its way. */
+    private static void settleUnwatchedInPool() {
+        if (!UNWATCHED.isEmpty() && SETTLING.compareAndSet(false, true)) {
+            ForkJoinPool.commonPool().execute(PostedMessage::settleUnwatched);
         }
     }
 
@@ -285,8 +290,8 @@ final class PostedMessage implements Completion {
                 settle();
             }
             drainUnwatched(); // what finished while this caller slept (the rest of a window) needs no other thread
-            if (!UNWATCHED.isEmpty() && WAITERS.get() == 0 && SETTLING.compareAndSet(false, true)) {
-                ForkJoinPool.commonPool().execute(PostedMessage::settleUnwatched);
+            if (WAITERS.get() == 0) {
+                settleUnwatchedInPool();
             }
         }
     }
