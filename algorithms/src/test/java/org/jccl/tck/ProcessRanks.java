@@ -21,10 +21,17 @@ public final class ProcessRanks implements RankLauncher {
     private static final Pattern NATIVE_WARNING = Pattern.compile("UCX\\s+WARN");
     private final String transport;
     private final List<String> jvmArgs;
+    private final Map<String, String> environment;
 
     public ProcessRanks(String transport, List<String> jvmArgs) {
+        this(transport, jvmArgs, Map.of());
+    }
+
+    /** Ranks whose processes also get {@code environment} (e.g. a native library's settings). */
+    public ProcessRanks(String transport, List<String> jvmArgs, Map<String, String> environment) {
         this.transport = transport;
         this.jvmArgs = List.copyOf(jvmArgs);
+        this.environment = Map.copyOf(environment);
     }
 
     @Override
@@ -51,7 +58,9 @@ public final class ProcessRanks implements RankLauncher {
                 cmd.addAll(List.of(transport, rendezvous, Integer.toString(r), Integer.toString(ranks),
                         Long.toString(TestPorts.timeout().toSeconds()), algos));
                 cases.forEach(c -> cmd.add(c.encode()));
-                procs[r] = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+                pb.environment().putAll(environment);
+                procs[r] = pb.start();
                 outputs[r] = new StringBuilder();
                 readers[r] = drain(procs[r].getInputStream(), outputs[r], r);
             }

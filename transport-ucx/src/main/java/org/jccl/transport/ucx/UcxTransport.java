@@ -96,6 +96,8 @@ final class UcxTransport implements Transport, Progress {
         final Completion done;
         UcpRequest request;
         boolean finished;
+        /** UCX called back (the operation may have completed inside its post). */
+        boolean calledBack;
 
         Op(int peer, boolean send, ByteBuffer user, ByteBuffer wire, Completion done) {
             this.peer = peer;
@@ -108,6 +110,7 @@ final class UcxTransport implements Transport, Progress {
 
         @Override
         public void onSuccess(UcpRequest r) {
+            calledBack = true;
             if (!send && r != null && length > 0) {
                 // JUCX fills in the received size after this callback returns: check it one round later
                 tasks.add(() -> received(r));
@@ -132,6 +135,7 @@ final class UcxTransport implements Transport, Progress {
 
         @Override
         public void onError(int status, String message) {
+            calledBack = true;
             if (!send && status == -9) { // UCS_ERR_MESSAGE_TRUNCATED: the message is longer than the receive
                 fail(new JcclException(rank, "recv", "message from rank " + peer + " is longer than the posted receive of "
                         + length + " B (do all ranks pass the same counts?)"));
@@ -368,6 +372,12 @@ final class UcxTransport implements Transport, Progress {
                 op.request = worker.recvTaggedMessageNonBlocking(address, op.length, early, op);
             }
         } catch (RuntimeException e) {
+            if (op.calledBack) {
+                // JUCX 1.15 on UCX 1.13: UCX completed the operation inside the post (a receive of an
+                // eager message that had arrived in several fragments) and called back, then JUCX
+                // threw on the request it had already released; the callback carries the outcome
+                return;
+            }
             op.fail(new JcclException(rank, op.send ? "send" : "recv", "UCX refused the operation with rank " + op.peer
                     + ": " + e.getMessage(), e));
         }
