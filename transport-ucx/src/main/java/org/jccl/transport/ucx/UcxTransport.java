@@ -365,9 +365,9 @@ final class UcxTransport implements Transport, Progress {
             if (early == null) {
                 op.request = worker.recvTaggedNonBlocking(address, op.length, ucxTag(op.peer, tag), FULL_MASK, op);
             } else if (early.getRecvLength() != op.length) {
+                op.fail(mismatch(op.peer, early.getRecvLength(), op.length)); // first: draining it may throw (see below)
                 ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, early.getRecvLength()));
                 worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), early, new UcxCallback());
-                op.fail(mismatch(op.peer, early.getRecvLength(), op.length));
             } else {
                 op.request = worker.recvTaggedMessageNonBlocking(address, op.length, early, op);
             }
