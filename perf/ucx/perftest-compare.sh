@@ -99,12 +99,17 @@ done
   echo "| stream | tag_bw avg per message (us) | GB/s | JUCX alone p50 (us) | jccl avg (us) | jccl p50 (us) | GB/s | bandwidth ratio |"
   echo "|---|---|---|---|---|---|---|---|"
 } >>"$out/table.md"
+# over_rounds SIZE EXPR: the median over the rounds of EXPR, an awk expression of rounds.txt's
+# columns (round, size, tag_bw avg, JUCX p50, jccl avg, jccl p50)
+over_rounds() {
+  awk -v s="$1" '$2 == s { print '"$2"' }' "$out/rounds.txt" | median
+}
 for s in "${stream_sizes[@]}"; do
-  ca=$(awk -v s="$s" '$2 == s { print $3 }' "$out/rounds.txt" | median)
-  xp=$(awk -v s="$s" '$2 == s { print $4 }' "$out/rounds.txt" | median)
-  ja=$(awk -v s="$s" '$2 == s { print $5 }' "$out/rounds.txt" | median)
-  jp=$(awk -v s="$s" '$2 == s { print $6 }' "$out/rounds.txt" | median)
-  ratio=$(awk -v s="$s" '$2 == s { print $3 / $5 }' "$out/rounds.txt" | median)
+  ca=$(over_rounds "$s" '$3')
+  xp=$(over_rounds "$s" '$4')
+  ja=$(over_rounds "$s" '$5')
+  jp=$(over_rounds "$s" '$6')
+  ratio=$(over_rounds "$s" '$3 / $5')
   awk -v s="$s" -v ca="$ca" -v xp="$xp" -v ja="$ja" -v jp="$jp" -v q="$ratio" \
     'BEGIN { printf "| %d B | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", s, ca, s / ca / 1e3, xp, ja, jp, s / ja / 1e3, q }' \
     >>"$out/table.md"
