@@ -27,10 +27,12 @@ record Signature(int operation, int algorithm, long count, int type, int op, int
 
     long hash() {
         long h = mix(operation);
-        for (long v : new long[] {algorithm, count, type, op, root, countsHash}) {
-            h = mix(h ^ v);
-        }
-        return h;
+        h = mix(h ^ algorithm);
+        h = mix(h ^ count);
+        h = mix(h ^ type);
+        h = mix(h ^ op);
+        h = mix(h ^ root);
+        return mix(h ^ countsHash);
     }
 
     void encode(ByteBuffer b, int at) {

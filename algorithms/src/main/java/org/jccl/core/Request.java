@@ -32,7 +32,9 @@ public final class Request implements Completion, BooleanSupplier {
     @Override
     public void completed() {
         state = DONE;
-        LockSupport.unpark(waiter);
+        if (waiter != Thread.currentThread()) {
+            LockSupport.unpark(waiter); // the waiter driving the transport itself is not parked
+        }
     }
 
     @Override

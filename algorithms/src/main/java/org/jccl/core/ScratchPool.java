@@ -24,7 +24,11 @@ public final class ScratchPool {
 
     private final ByteBuffer[] slots = new ByteBuffer[6];
 
-    /** A window of {@code bytes} bytes at offset 0 of slot {@code slot}, in byte order {@code order}. */
+    /**
+     * A window of {@code bytes} bytes at offset 0 of slot {@code slot}, in byte order {@code order}.
+     * It is the slot's one buffer object, reset on every call (a small collective then allocates no
+     * view): hold it for one use of the slot only.
+     */
     public ByteBuffer get(int slot, int bytes, ByteOrder order) {
         ByteBuffer b = slots[slot];
         if (b == null || b.capacity() < bytes) {
@@ -32,7 +36,7 @@ public final class ScratchPool {
             b = ByteBuffer.allocateDirect(cap);
             slots[slot] = b;
         }
-        return b.slice(0, bytes).order(order);
+        return b.clear().limit(bytes).order(order);
     }
 
     /** Drops every buffer (on close). */

@@ -1,5 +1,6 @@
 package org.jccl.core;
 
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 
 /** Sub-windows of buffers that keep the byte order ({@link ByteBuffer#slice} resets it). */
@@ -19,6 +20,9 @@ public final class Windows {
 
     /** Copies {@code src}'s window into {@code dst} at its position; neither buffer's position moves. */
     public static void copy(ByteBuffer src, ByteBuffer dst) {
-        dst.duplicate().put(src.duplicate());
+        if (dst.remaining() < src.remaining()) {
+            throw new BufferOverflowException();
+        }
+        dst.put(dst.position(), src, src.position(), src.remaining());
     }
 }

@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jccl.JcclException;
@@ -58,8 +56,7 @@ public class SpiPingPongBenchmark {
     @Param({"8", "65536", "1048576"})
     int bytes;
 
-    private final Transport[] ranks = new Transport[2];
-    private final ExecutorService[] callers = new ExecutorService[2];
+    private TwoRanks<Transport> ranks;
     private final ByteBuffer[] sendBufs = new ByteBuffer[2];
     private final ByteBuffer[] recvBufs = new ByteBuffer[2];
 
@@ -77,28 +74,19 @@ public class SpiPingPongBenchmark {
         }
         String store = "pingpong-" + System.nanoTime();
         long job = System.nanoTime();
-        CompletableFuture<?>[] opening = new CompletableFuture<?>[2];
         for (int r = 0; r < 2; r++) {
-            int rank = r;
-            callers[r] = Executors.newSingleThreadExecutor(task -> new Thread(task, "pingpong-rank-" + rank));
             sendBufs[r] = ByteBuffer.allocateDirect(bytes);
             recvBufs[r] = ByteBuffer.allocateDirect(bytes);
-            opening[r] = CompletableFuture.runAsync(() -> {
-                Bootstrap b = new StoreBootstrap(MemoryRendezvousStore.open(store, rank), "pp", rank, 2, TIMEOUT);
-                ranks[rank] = provider.open(new Context(rank, 2, TIMEOUT, job, null, null, "127.0.0.1", b));
-            }, callers[r]);
         }
-        CompletableFuture.allOf(opening).get(60, TimeUnit.SECONDS);
+        ranks = new TwoRanks<>("pingpong", rank -> {
+            Bootstrap b = new StoreBootstrap(MemoryRendezvousStore.open(store, rank), "pp", rank, 2, TIMEOUT);
+            return provider.open(new Context(rank, 2, TIMEOUT, job, null, null, "127.0.0.1", b));
+        });
     }
 
     @TearDown(Level.Trial)
-    public void close() {
-        for (int r = 0; r < 2; r++) {
-            if (ranks[r] != null) {
-                ranks[r].close();
-            }
-            callers[r].shutdownNow();
-        }
+    public void close() throws Exception {
+        ranks.close();
     }
 
     @Benchmark
@@ -112,7 +100,7 @@ public class SpiPingPongBenchmark {
 
     /** Rank 0 sends then receives, rank 1 receives then sends, {@link #ROUNDS} times. */
     private CompletableFuture<Void> rounds(int rank) {
-        Transport t = ranks[rank];
+        Transport t = ranks.get(rank);
         Progress progress = t.progress();
         CompletableFuture<Void> done = new CompletableFuture<>();
         Runnable job = () -> {
@@ -134,7 +122,7 @@ public class SpiPingPongBenchmark {
         if (progress != null) {
             progress.execute(job);
         } else {
-            callers[rank].execute(job);
+            ranks.run(rank, job);
         }
         return done;
     }

@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,25 +85,40 @@ final class UcxTransport implements Transport, Progress {
     /** Idle rounds of the progress thread per clock read. */
     private static final int ROUNDS_PER_CLOCK_READ = 16;
 
-    /** A posted send or receive. */
+    /**
+     * A posted send or receive. It takes the caller's window (address, or offset into a heap
+     * buffer, and length) when it is made, so that a message costs no buffer views; it is linked
+     * into its peer's list of pending operations while posted.
+     */
     private final class Op extends UcxCallback {
         final int peer;
         final boolean send;
         final ByteBuffer user;
-        final ByteBuffer wire;
+        final int offset;
         final int length;
+        /** The caller's memory, or 0 for a heap buffer, which a pooled direct one stands in for. */
+        final long address;
+        final long tag;
         final Completion done;
+        /** The memory UCX reads or writes: the caller's, or the stand-in's (set when posted). */
+        ByteBuffer wire;
         UcpRequest request;
+        /** The request of a receive that called back, whose size is checked one round later. */
+        UcpRequest calledBackWith;
         boolean finished;
         /** UCX called back (the operation may have completed inside its post). */
         boolean calledBack;
+        Op previous;
+        Op next;
 
-        Op(int peer, boolean send, ByteBuffer user, ByteBuffer wire, Completion done) {
+        Op(int peer, boolean send, long tag, ByteBuffer buf, Completion done) {
             this.peer = peer;
             this.send = send;
-            this.user = user;
-            this.wire = wire;
-            this.length = user.remaining();
+            this.tag = tag;
+            this.user = buf;
+            this.offset = buf.position();
+            this.length = buf.remaining();
+            this.address = buf.isDirect() ? UcxUtils.getAddress(buf) : 0;
             this.done = done;
         }
 
@@ -113,13 +127,17 @@ final class UcxTransport implements Transport, Progress {
             calledBack = true;
             if (!send && r != null && length > 0) {
                 // JUCX fills in the received size after this callback returns: check it one round later
-                tasks.add(() -> received(r));
+                calledBackWith = r;
+                receivedLater.add(this);
                 return;
             }
             received(null);
         }
 
-        private void received(UcpRequest r) {
+        void received(UcpRequest r) {
+            if (finished) {
+                return; // failed meanwhile (the peer went, or the transport closed): its stand-in is released
+            }
             // JUCX fills the size in either the callback's request or the one the post returned
             // (a receive matched at once from the unexpected queue); 0 in both means unknown
             long got = r == null ? length : Math.max(r.getRecvSize(), request == null ? 0 : request.getRecvSize());
@@ -127,8 +145,8 @@ final class UcxTransport implements Transport, Progress {
                 fail(mismatch(peer, got, length));
                 return;
             }
-            if (!send && wire != user) {
-                user.duplicate().put(wire.duplicate().position(0).limit(length));
+            if (!send && address == 0) {
+                user.put(offset, wire, 0, length);
             }
             finish(null);
         }
@@ -154,12 +172,12 @@ final class UcxTransport implements Transport, Progress {
                 return;
             }
             finished = true;
-            pending.get(peer).remove(this);
+            unlink(this);
             outstanding--;
             if (!send && cause == null) {
                 receivedFrom[peer]++;
             }
-            if (wire != user) {
+            if (address == 0 && wire != null) {
                 staging.release(wire);
             }
             if (cause == null) {
@@ -178,6 +196,8 @@ final class UcxTransport implements Transport, Progress {
     private final UcpContext context;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Receives that called back, to be checked for their size on the next round; driver only. */
+    private final ArrayDeque<Op> receivedLater = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
     /** Held by the thread driving the worker: guards the worker and all state only its driver touches. */
     private final ReentrantLock driver = new ReentrantLock();
@@ -185,7 +205,8 @@ final class UcxTransport implements Transport, Progress {
     private final AtomicInteger callers = new AtomicInteger();
     /** When the last caller let go of the driver lock ({@link System#nanoTime()}). */
     private volatile long callerLeft;
-    private final Map<Integer, Set<Op>> pending = new HashMap<>();
+    /** Newest of each peer's posted operations, linked through {@link Op#next}; driver only. */
+    private final Op[] pending;
     private final StagingPool staging = new StagingPool();
     private final boolean[] gone;
     /** Messages this rank sent to / received from each peer, and what a departed peer said it sent (-1: still here). */
@@ -215,9 +236,7 @@ final class UcxTransport implements Transport, Progress {
         this.goodbyeCount = new long[size];
         this.goodbyeReason = new String[size];
         Arrays.fill(goodbyeCount, -1);
-        for (int p = 0; p < size; p++) {
-            pending.put(p, new HashSet<>());
-        }
+        this.pending = new Op[size];
         this.callerLeft = System.nanoTime() - CALLER_GRACE_NANOS;
         this.thread = new Thread(this::runLoop, "jccl-ucx-r" + rank);
         thread.setDaemon(true);
@@ -320,24 +339,26 @@ final class UcxTransport implements Transport, Progress {
 
     @Override
     public void send(int peer, long tag, ByteBuffer buf, Completion done) {
-        ByteBuffer user = buf.slice().order(buf.order());
-        onWorker(() -> post(new Op(peer, true, user, user.isDirect() ? user : stageForSend(user), done), tag));
+        submit(new Op(peer, true, tag, buf, done));
     }
 
     @Override
     public void recv(int peer, long tag, ByteBuffer buf, Completion done) {
-        ByteBuffer user = buf.slice().order(buf.order());
-        onWorker(() -> post(new Op(peer, false, user, user.isDirect() ? user : staging.take(user.remaining()), done), tag));
+        submit(new Op(peer, false, tag, buf, done));
     }
 
-    /** A pooled direct copy of a heap buffer's window (the caller keeps the buffer unchanged until completion). */
-    private ByteBuffer stageForSend(ByteBuffer user) {
-        ByteBuffer w = staging.take(user.remaining());
-        w.duplicate().put(user.duplicate());
-        return w;
+    /** Posts at once on the driving thread (the common case: no hand-off, nothing allocated for it). */
+    private void submit(Op op) {
+        if (driver.isHeldByCurrentThread()) {
+            post(op);
+        } else {
+            tasks.add(() -> post(op));
+            wake();
+        }
     }
 
-    private void post(Op op, long tag) {
+    private void post(Op op) {
+        long tag = op.tag;
         if (failure != null) {
             op.done.failed(failure);
             return;
@@ -348,12 +369,20 @@ final class UcxTransport implements Transport, Progress {
                     + (goodbyeCount[op.peer] >= 0 ? " closed its communicator" : " is gone")));
             return;
         }
-        pending.get(op.peer).add(op);
+        link(op);
         outstanding++;
         if (op.send) {
             sentTo[op.peer]++;
         }
-        long address = UcxUtils.getAddress(op.wire);
+        long address = op.address;
+        if (address == 0) {
+            // a heap buffer: a pooled direct one stands in (the caller keeps the window unchanged until completion)
+            op.wire = staging.take(op.length);
+            if (op.send) {
+                op.wire.put(0, op.user, op.offset, op.length);
+            }
+            address = UcxUtils.getAddress(op.wire);
+        }
         try {
             if (op.send) {
                 op.request = endpoints[op.peer].sendTaggedNonBlocking(address, op.length, ucxTag(rank, tag), op);
@@ -412,6 +441,37 @@ final class UcxTransport implements Transport, Progress {
         controlReceives.add(self[0]);
     }
 
+    private void link(Op op) {
+        Op head = pending[op.peer];
+        op.next = head;
+        if (head != null) {
+            head.previous = op;
+        }
+        pending[op.peer] = op;
+    }
+
+    private void unlink(Op op) {
+        if (op.previous == null) {
+            pending[op.peer] = op.next;
+        } else {
+            op.previous.next = op.next;
+        }
+        if (op.next != null) {
+            op.next.previous = op.previous;
+        }
+        op.previous = null;
+        op.next = null;
+    }
+
+    /** A copy of the operations posted with {@code peer}, for failing them (which unlinks them). */
+    private List<Op> pendingWith(int peer) {
+        List<Op> ops = new ArrayList<>();
+        for (Op op = pending[peer]; op != null; op = op.next) {
+            ops.add(op);
+        }
+        return ops;
+    }
+
     /**
      * The peer closed in order and said how many messages it had sent here. Receives still posted
      * from it can complete only while some of those have not arrived; once all have, the rest fail.
@@ -423,7 +483,7 @@ final class UcxTransport implements Transport, Progress {
         String why = goodbyeReason[peer];
         JcclException e = new JcclException(rank, "transport", "rank " + peer + " closed its communicator"
                 + (why == null || why.isEmpty() ? "" : " after its job broke: " + why));
-        for (Op op : new ArrayList<>(pending.get(peer))) {
+        for (Op op : pendingWith(peer)) {
             if (!op.send) {
                 op.fail(e);
                 cancel(op);
@@ -433,7 +493,10 @@ final class UcxTransport implements Transport, Progress {
 
     /** True when a departed peer's messages are all received, counting {@code more} receives about to be posted. */
     private boolean nothingLeftFrom(int peer, int more) {
-        long postedReceives = pending.get(peer).stream().filter(o -> !o.send).count();
+        long postedReceives = 0;
+        for (Op op = pending[peer]; op != null; op = op.next) {
+            postedReceives += op.send ? 0 : 1;
+        }
         return receivedFrom[peer] + postedReceives + more > goodbyeCount[peer];
     }
 
@@ -442,7 +505,7 @@ final class UcxTransport implements Transport, Progress {
             return; // it said goodbye first: its endpoint closing is the orderly end, handled by peerLeft
         }
         gone[peer] = true;
-        for (Op op : new ArrayList<>(pending.get(peer))) {
+        for (Op op : pendingWith(peer)) {
             op.fail(cause); // first, so that the cancellation's own callback finds it finished
             cancel(op);
         }
@@ -465,7 +528,7 @@ final class UcxTransport implements Transport, Progress {
         failure = cause;
         for (int p = 0; p < size; p++) {
             if (p != rank) {
-                for (Op op : new ArrayList<>(pending.get(p))) {
+                for (Op op : pendingWith(p)) {
                     op.fail(cause);
                     cancel(op);
                 }
@@ -599,6 +662,11 @@ final class UcxTransport implements Transport, Progress {
                 failAll(new JcclException(rank, "transport", "UCX progress failed: " + e.getMessage(), e));
             }
         }
+        Op op;
+        while ((op = receivedLater.poll()) != null) {
+            op.received(op.calledBackWith);
+            n++;
+        }
         Runnable t;
         while ((t = tasks.poll()) != null) {
             t.run();
@@ -622,7 +690,7 @@ final class UcxTransport implements Transport, Progress {
         }
         blocked = true; // before looking at the queues, which wake() fills before it looks at this flag
         try {
-            if (!tasks.isEmpty() || !jobs.isEmpty() || giveWayToCallers && callers.get() > 0) {
+            if (!tasks.isEmpty() || !jobs.isEmpty() || !receivedLater.isEmpty() || giveWayToCallers && callers.get() > 0) {
                 return;
             }
             Timer.INSTANCE.watch(this);
@@ -805,7 +873,6 @@ final class UcxTransport implements Transport, Progress {
         }
     }
 
-    /** The closing order of the notes: cancel receives, close endpoints, then the worker. */
     /**
      * Peers close at about the same time as this rank; their goodbyes, arriving after the worker
      * stopped listening, would sit unmatched (UCX warns of each when the worker goes). So a closing
@@ -850,6 +917,7 @@ final class UcxTransport implements Transport, Progress {
         }
     }
 
+    /** The closing order of the notes: cancel receives, close endpoints, then the worker. */
     private void shutdownWorker() {
         if (worker == null) {
             return;
