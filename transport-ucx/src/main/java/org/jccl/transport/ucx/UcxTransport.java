@@ -347,13 +347,12 @@ final class UcxTransport implements Transport, Progress {
         submit(new Op(peer, false, tag, buf, done));
     }
 
-    /** Posts at once on the driving thread (the common case: no hand-off, nothing allocated for it). */
+    /** Posts at once on the driving thread (the common case: no hand-off, no task allocated for it). */
     private void submit(Op op) {
         if (driver.isHeldByCurrentThread()) {
             post(op);
         } else {
-            tasks.add(() -> post(op));
-            wake();
+            onWorker(() -> post(op));
         }
     }
 
