@@ -10,7 +10,7 @@ public enum Collective {
     GATHER("gather", BinomialGather.NAME),
     ALLGATHER("allGather", RingAllGather.NAME),
     REDUCE("reduce", BinomialReduce.NAME, ReduceScatterGatherReduce.NAME),
-    ALLREDUCE("allReduce", RecursiveDoublingAllReduce.NAME, RingAllReduce.NAME),
+    ALLREDUCE("allReduce", RecursiveDoublingAllReduce.NAME, RingAllReduce.NAME, HalvingDoublingAllReduce.NAME),
     REDUCESCATTER("reduceScatter", RingReduceScatter.NAME),
     ALLTOALL("allToAll", PairwiseAllToAll.NAME),
     BARRIER("barrier", DisseminationBarrier.NAME);

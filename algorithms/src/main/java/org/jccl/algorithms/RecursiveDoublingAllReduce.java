@@ -29,41 +29,20 @@ public final class RecursiveDoublingAllReduce {
 
     /** Reduces {@code data} in place across all ranks. */
     public static void run(Exchange x, ByteBuffer data, DataType type, ReduceOp op) {
-        int p = x.size();
-        int r = x.rank();
-        int q = Integer.highestOneBit(p);
-        int extra = p - q;
+        PowerOfTwoFold fold = new PowerOfTwoFold(x.size(), x.rank());
         ByteBuffer tmp = x.scratch(ScratchPool.WORK_A, data.remaining(), data.order());
-        int vr;
-        if (r < 2 * extra) {
-            if (r % 2 == 0) {
-                x.await(x.isend(r + 1, data));
-                vr = -1;
-            } else {
-                x.await(x.irecv(r - 1, tmp));
-                ReductionKernel.reduce(data, tmp, type, op);
-                vr = r / 2;
-            }
-        } else {
-            vr = r - extra;
-        }
+        fold.in(x, data, tmp, type, op);
+        int vr = fold.virtualRank;
         if (vr >= 0) {
-            for (int mask = 1; mask < q; mask <<= 1) {
-                int pv = vr ^ mask;
-                int partner = pv < extra ? 2 * pv + 1 : pv + extra;
+            for (int mask = 1; mask < fold.q; mask <<= 1) {
+                int partner = fold.real(vr ^ mask);
                 x.sendRecv(partner, data, partner, tmp);
                 ReductionKernel.reduce(data, tmp, type, op);
             }
         }
-        if (r < 2 * extra) {
-            if (r % 2 == 0) {
-                x.await(x.irecv(r + 1, data));
-            } else {
-                x.await(x.isend(r - 1, data));
-            }
-        }
+        fold.out(x, data);
         if (op == ReduceOp.AVG) {
-            ReductionKernel.divide(data, type, p);
+            ReductionKernel.divide(data, type, x.size());
         }
     }
 }

@@ -28,6 +28,7 @@ import org.jccl.algorithms.BinomialScatter;
 import org.jccl.algorithms.BlockLayout;
 import org.jccl.algorithms.Collective;
 import org.jccl.algorithms.DisseminationBarrier;
+import org.jccl.algorithms.HalvingDoublingAllReduce;
 import org.jccl.algorithms.PairwiseAllToAll;
 import org.jccl.algorithms.PipelinedChainBroadcast;
 import org.jccl.algorithms.RecursiveDoublingAllReduce;
@@ -344,6 +345,8 @@ public final class TransportCommunicator implements Communicator {
             }
             if (algo.equals(RingAllReduce.NAME)) {
                 RingAllReduce.run(x, data, type, op);
+            } else if (algo.equals(HalvingDoublingAllReduce.NAME)) {
+                HalvingDoublingAllReduce.run(x, data, type, op);
             } else {
                 RecursiveDoublingAllReduce.run(x, data, type, op);
             }
