@@ -10,8 +10,9 @@ import org.jccl.reduce.ReductionKernel;
 /**
  * Recursive-doubling all-reduce, for small messages.
  *
- * <p>Let q be the largest power of two not above p and e = p - q. First the 2e lowest ranks pair
- * up: each even one sends its vector to the odd one above it and sits out. The q remaining ranks
+ * <p>Let q be the largest power of two not above p and e = p - q. First the ranks fold onto q
+ * ({@link PowerOfTwoFold}): the 2e lowest ranks pair up, each even one sends its vector to the odd
+ * one above it and sits out. The q remaining ranks
  * then run log2(q) rounds; in round k each exchanges its whole vector with the rank whose
  * (renumbered) index differs in bit k and reduces. Finally the odd ranks hand the result back to
  * the even ones that sat out. Both partners of a round compute a op b and b op a, which are the
