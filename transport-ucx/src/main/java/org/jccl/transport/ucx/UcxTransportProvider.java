@@ -10,7 +10,8 @@ import org.openucx.jucx.ucp.UcpParams;
 /**
  * The {@code ucx} transport through JUCX: InfiniBand, RoCE, shared memory or TCP, whatever UCX
  * finds (narrow it with {@code UCX_TLS}). One UCX context per process, shared by every
- * communicator's transport and released with the last of them.
+ * communicator's transport and released with the last of them, with {@link UcxDefaults} where the
+ * environment leaves UCX's settings at their defaults.
  */
 public final class UcxTransportProvider implements TransportProvider {
     private static final Object LOCK = new Object();
@@ -47,8 +48,9 @@ public final class UcxTransportProvider implements TransportProvider {
         synchronized (LOCK) {
             if (context == null) {
                 try {
-                    context = UcxVersionWarning.heldBackDuring(() -> new UcpContext(new UcpParams().requestTagFeature()
-                            .requestWakeupFeature().setMtWorkersShared(false)));
+                    UcpParams params = new UcpParams().requestTagFeature().requestWakeupFeature().setMtWorkersShared(false);
+                    UcxDefaults.settings(System.getenv()).forEach(params::setConfig);
+                    context = UcxVersionWarning.heldBackDuring(() -> new UcpContext(params));
                 } catch (RuntimeException e) {
                     throw new JcclException(rank, "connect", "cannot create a UCX context: " + e.getMessage(), e);
                 }
