@@ -3,7 +3,9 @@
 # one UCX transport: ping-pong latency (jccl-perf pingpong against tag_lat) and streaming bandwidth
 # (jccl-perf stream against tag_bw, with plain JUCX's JucxStreamProbe beside them). ucx_perftest
 # runs with -e, endpoints with peer error handling, as the ucx transport's endpoints are; over
-# shared memory that rules out cma, as it does for jccl.
+# shared memory that rules out cma, as it does for jccl. ucx_perftest and the probe run on UCX's
+# defaults, jccl on its own (UcxDefaults: 512 KiB TCP receive segments); set the variable, e.g.
+# UCX_TCP_RX_SEG_SIZE=512K, to run all three alike.
 #
 #   perf/ucx/perftest-compare.sh OUTDIR [sm|tcp]     (default sm)
 #
