@@ -4,10 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.openucx.jucx.ucp.UcpWorker;
+import org.openucx.jucx.ucp.UcpWorkerParams;
 
 class UcxDefaultsTest {
+    /** What UCX prints when a worker's transports took none of a context's setting. */
+    private static final String NOT_TAKEN = "invalid configuration";
+
     @Test
     void largerTcpReceiveSegmentsWhereUcxMayUseTcp() {
         assertEquals(Map.of("RX_SEG_SIZE", "512K"), UcxDefaults.settings(Map.of()));
@@ -22,7 +31,6 @@ class UcxDefaultsTest {
 
     @Test
     void nothingForTransportsThatCannotTakeIt() {
-        // UCX would warn that no transport took the setting
         assertEquals(Map.of(), UcxDefaults.settings(Map.of("UCX_TLS", "sm")));
         assertEquals(Map.of(), UcxDefaults.settings(Map.of("UCX_TLS", "^tcp")));
     }
@@ -35,5 +43,41 @@ class UcxDefaultsTest {
         assertTrue(UcxDefaults.allows("rc, tcp", "tcp"));
         assertFalse(UcxDefaults.allows("^sm,tcp", "tcp"));
         assertFalse(UcxDefaults.allows("rc,sm", "tcp"));
+    }
+
+    /** Creates a worker on the transport's context, then says so. */
+    static final class CreateWorker {
+        public static void main(String[] args) {
+            UcpWorker w = UcxTransportProvider.acquire(0).newWorker(new UcpWorkerParams());
+            w.close();
+            UcxTransportProvider.release();
+            System.out.println("worker created");
+        }
+    }
+
+    @Test
+    void ucxTakesTheSettingOverTcpAndIsNotAskedToOverSharedMemory() throws Exception {
+        UcxPresent.orSkip();
+        // a setting under a name no transport knows would make UCX warn when the worker starts
+        String tcp = createWorker(Map.of("UCX_TLS", "tcp", "UCX_NET_DEVICES", "lo"));
+        assertTrue(tcp.contains("worker created"), tcp);
+        assertFalse(tcp.contains(NOT_TAKEN), tcp);
+        String sm = createWorker(Map.of("UCX_TLS", "sm", "UCX_POSIX_ERROR_HANDLING", "y", "UCX_SYSV_ERROR_HANDLING", "y"));
+        assertTrue(sm.contains("worker created"), sm);
+        assertFalse(sm.contains(NOT_TAKEN), sm);
+    }
+
+    /** Runs {@link CreateWorker} with UCX's warnings on and {@code env} set; returns what it printed. */
+    private static String createWorker(Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CreateWorker.class.getName())).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("UCX_"));
+        pb.environment().put("UCX_LOG_LEVEL", "warn");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 }
