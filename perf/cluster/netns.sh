@@ -64,9 +64,14 @@ up() {
 }
 
 down() {
-  local ns
+  local ns v
+  # a deleted namespace frees its veth pairs later, in the kernel's background work: delete them
+  # first, which frees both ends at once, so that nothing of the cluster is left when this returns
+  for v in $(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E "^$name-v[0-9]+$" || true); do
+    ip link delete "$v"
+  done
   for ns in $(ip netns list | awk '{print $1}' | grep -E "^$name-h[0-9]+$" || true); do
-    ip netns delete "$ns" # takes its veth pair along
+    ip netns delete "$ns"
   done
   if ip link show "$bridge" >/dev/null 2>&1; then
     ip link delete "$bridge"
