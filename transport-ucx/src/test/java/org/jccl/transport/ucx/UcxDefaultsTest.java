@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.openucx.jucx.ucp.UcpWorker;
 import org.openucx.jucx.ucp.UcpWorkerParams;
@@ -69,15 +65,10 @@ class UcxDefaultsTest {
 
     /** Runs {@link CreateWorker} with UCX's warnings on and {@code env} set; returns what it printed. */
     private static String createWorker(Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CreateWorker.class.getName())).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("UCX_"));
-        pb.environment().put("UCX_LOG_LEVEL", "warn");
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return ChildJvm.run(CreateWorker.class, e -> {
+            e.keySet().removeIf(k -> k.startsWith("UCX_"));
+            e.put("UCX_LOG_LEVEL", "warn");
+            e.putAll(env);
+        });
     }
 }

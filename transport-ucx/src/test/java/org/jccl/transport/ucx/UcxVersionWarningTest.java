@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -60,16 +56,11 @@ class UcxVersionWarningTest {
 
     /** Runs {@link CreateContext} with UCX_LOG_LEVEL unset (null) or set; returns what it printed. */
     private static String createContext(String logLevel) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CreateContext.class.getName())).redirectErrorStream(true);
-        pb.environment().remove("UCX_LOG_LEVEL");
-        if (logLevel != null) {
-            pb.environment().put("UCX_LOG_LEVEL", logLevel);
-        }
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return ChildJvm.run(CreateContext.class, env -> {
+            env.remove("UCX_LOG_LEVEL");
+            if (logLevel != null) {
+                env.put("UCX_LOG_LEVEL", logLevel);
+            }
+        });
     }
 }
