@@ -59,6 +59,17 @@ public final class Configuration {
     public static final int DEFAULT_SPIN_MICROS = 100;
 
     /**
+     * System property: as {@link #PROP_SPIN_MICROS}, for a rank whose cores are shared by more ranks
+     * than there are cores (4 ranks on a 2-core laptop or CI runner). There a peer is often off its
+     * core for longer than 100 µs, and a thread that blocked then waits for the scheduler for
+     * milliseconds after the message came (4 ranks on 2 cores: a blocked wait cost 1.3 ms on
+     * average), so waiting keeps yielding the core, as Open MPI's {@code mpi_yield_when_idle} does.
+     */
+    public static final String PROP_OVERSUBSCRIBED_SPIN_MICROS = "jccl.oversubscribedSpinMicros";
+    /** Default of {@link #PROP_OVERSUBSCRIBED_SPIN_MICROS}. */
+    public static final int DEFAULT_OVERSUBSCRIBED_SPIN_MICROS = 10_000;
+
+    /**
      * System property: when true (the default) ranks check before every collective that they all
      * passed the same operation, counts, type, op and root, at the cost of one 16-byte all-reduce.
      */

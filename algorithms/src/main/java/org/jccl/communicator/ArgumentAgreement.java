@@ -10,18 +10,30 @@ import org.jccl.algorithms.RecursiveDoublingAllReduce;
 import org.jccl.algorithms.RingAllGather;
 import org.jccl.core.Exchange;
 import org.jccl.core.ScratchPool;
+import org.jccl.spi.CheckMismatch;
 
 /**
- * Checks, before any data moves, that every rank called the same collective with the same
- * arguments: a recursive-doubling max-reduction of (h, ¬h) for the hash h of each rank's
- * {@link Signature} yields max and min of the hashes in one ⌈log2 p⌉-round exchange of 16 bytes.
- * Only when they differ do the ranks all-gather their full signatures, so that every rank can name
- * who passed what. The cost is that of one 16-byte all-reduce per collective: invisible for large
- * messages, about one small-message latency for small ones ({@code jccl.checkArguments=false}
- * turns it off).
+ * How ranks find out that they called different collectives, or the same one with different
+ * arguments, and how they name who passed what.
+ *
+ * <p>Over a transport that {@linkplain org.jccl.spi.Transport#carriesChecks() carries checks}, at
+ * no cost of its own: every message of a collective carries the sender's {@link Signature#word()},
+ * and the first receive that gets another word than its own fails with both words
+ * ({@link #named}). That rank breaks the communicator, and its abort tells every other rank what it
+ * found ({@link #reported}).
+ *
+ * <p>Over other transports, a round before any data moves ({@link #verify}): a recursive-doubling
+ * max-reduction of (h, ¬h) for the hash h of each rank's signature yields max and min of the hashes
+ * in one ⌈log2 p⌉-round exchange of 16 bytes; only when they differ do the ranks all-gather their
+ * full signatures. That costs one small-message latency per collective.
+ *
+ * <p>Either way a mismatch breaks the communicator on every rank ({@code jccl.checkArguments=false}
+ * turns the check off).
  */
 final class ArgumentAgreement {
-    /** Ranks disagreed; nothing was sent yet, so the communicator stays usable. */
+    private static final String PHRASE = "ranks passed different arguments: ";
+
+    /** Ranks disagreed on a collective's arguments. */
     static final class Mismatch extends JcclException {
         private static final long serialVersionUID = 1L;
 
@@ -31,6 +43,23 @@ final class ArgumentAgreement {
     }
 
     private ArgumentAgreement() {
+    }
+
+    /** The mismatch a receive found: this rank's call against what the message's sender called. */
+    static Mismatch named(int rank, String operation, Signature mine, CheckMismatch found) {
+        String me = "rank " + rank + " " + Signature.ofWord(mine.word()).describe();
+        String them = "rank " + found.peer() + " " + Signature.ofWord(found.theirs()).describe();
+        return new Mismatch(rank, operation, PHRASE + (rank < found.peer() ? me + ", " + them : them + ", " + me));
+    }
+
+    /**
+     * The mismatch another rank found and reported through its abort, as this rank's failure of
+     * {@code operation}; null when {@code failure} is about something else.
+     */
+    static Mismatch reported(int rank, String operation, JcclException failure) {
+        String m = failure.getMessage();
+        int at = m == null ? -1 : m.indexOf(PHRASE);
+        return at < 0 ? null : new Mismatch(rank, operation, m.substring(at));
     }
 
     static void verify(Exchange x, String operation, Signature mine) {
@@ -44,9 +73,9 @@ final class ArgumentAgreement {
         ByteBuffer all = ByteBuffer.allocateDirect(Signature.BYTES * p);
         mine.encode(all, Signature.BYTES * x.rank());
         RingAllGather.run(x, all, BlockLayout.uniform(Signature.BYTES, p));
-        StringBuilder why = new StringBuilder("ranks passed different arguments:");
+        StringBuilder why = new StringBuilder(PHRASE);
         Signature first = Signature.decode(all, 0);
-        why.append(" rank 0 ").append(first.describe());
+        why.append("rank 0 ").append(first.describe());
         for (int r = 1; r < p; r++) {
             Signature s = Signature.decode(all, Signature.BYTES * r);
             if (!s.equals(first)) {

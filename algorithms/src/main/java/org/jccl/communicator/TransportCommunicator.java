@@ -43,6 +43,7 @@ import org.jccl.core.ScratchPool;
 import org.jccl.core.Tags;
 import org.jccl.core.Windows;
 import org.jccl.reduce.ReductionKernel;
+import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 
@@ -707,19 +708,24 @@ public final class TransportCommunicator implements Communicator {
     /** Runs on the job thread. */
     private void execute(Call call, long tag, long seq) {
         usable(call.operation());
-        Exchange x = new Exchange(transport, rank, size, call.operation(), tag, seq, timeoutNanos, scratch, chunkBytes,
-                status);
+        Signature signature = CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
+        boolean checked = signature != null && transport.carriesChecks();
+        Exchange x = new Exchange(transport, rank, size, call.operation(), tag, checked ? signature.word() : 0, seq,
+                timeoutNanos, scratch, chunkBytes, status);
         status.begin(call.operation(), call.algorithm(), seq, call.bytes());
         try {
-            if (CHECK_ARGUMENTS && call.signature() != null && size > 1) {
-                ArgumentAgreement.verify(x, call.operation(), call.signature());
+            if (signature != null && !checked) {
+                ArgumentAgreement.verify(x, call.operation(), signature);
             }
             call.body().accept(x);
-        } catch (ArgumentAgreement.Mismatch e) {
-            throw e;
+        } catch (CheckMismatch e) {
+            JcclException m = signature == null ? e : ArgumentAgreement.named(rank, call.operation(), signature, e);
+            breakWith(m);
+            throw m;
         } catch (JcclException e) {
-            breakWith(e);
-            throw e;
+            JcclException m = ArgumentAgreement.reported(rank, call.operation(), e);
+            breakWith(m != null ? m : e);
+            throw m != null ? m : e;
         } catch (RuntimeException e) {
             JcclException j = new JcclException(rank, call.operation(), "internal error: " + e, e);
             breakWith(j);

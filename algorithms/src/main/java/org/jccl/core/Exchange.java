@@ -8,6 +8,7 @@ import org.jccl.DataType;
 import org.jccl.JcclException;
 import org.jccl.ReduceOp;
 import org.jccl.reduce.ReductionKernel;
+import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 
@@ -30,6 +31,7 @@ public final class Exchange {
     private final int size;
     private final String operation;
     private final long tag;
+    private final long check;
     private final long sequence;
     private final long timeoutNanos;
     private final ScratchPool scratch;
@@ -37,14 +39,19 @@ public final class Exchange {
     private final CommunicatorStatus status;
     private final Thread owner = Thread.currentThread();
 
-    public Exchange(Transport transport, int rank, int size, String operation, long tag, long sequence, long timeoutNanos,
-             ScratchPool scratch, int chunkBytes, CommunicatorStatus status) {
+    /**
+     * @param check the word every message of the call carries and every receive expects: the call's
+     *              arguments, so that ranks in different calls fail instead of mixing their messages
+     */
+    public Exchange(Transport transport, int rank, int size, String operation, long tag, long check, long sequence,
+                    long timeoutNanos, ScratchPool scratch, int chunkBytes, CommunicatorStatus status) {
         this.transport = transport;
         this.progress = transport.progress();
         this.rank = rank;
         this.size = size;
         this.operation = operation;
         this.tag = tag;
+        this.check = check;
         this.sequence = sequence;
         this.timeoutNanos = timeoutNanos;
         this.scratch = scratch;
@@ -65,14 +72,14 @@ public final class Exchange {
     /** Starts sending {@code window} to {@code peer}. */
     public Request isend(int peer, ByteBuffer window) {
         Request r = new Request(peer, true, window.remaining(), owner);
-        transport.send(peer, tag, window, r);
+        transport.send(peer, tag, check, window, r);
         return r;
     }
 
     /** Posts a receive of exactly {@code window.remaining()} bytes from {@code peer}. */
     public Request irecv(int peer, ByteBuffer window) {
         Request r = new Request(peer, false, window.remaining(), owner);
-        transport.recv(peer, tag, window, r);
+        transport.recv(peer, tag, check, window, r);
         return r;
     }
 
@@ -109,6 +116,9 @@ public final class Exchange {
         }
         if (r.state() == Request.FAILED) {
             JcclException cause = r.failure();
+            if (cause instanceof CheckMismatch) {
+                throw cause; // the communicator names who passed what
+            }
             throw new JcclException(rank, operation, "the " + r.describe() + " failed: " + cause.getMessage(), cause);
         }
     }

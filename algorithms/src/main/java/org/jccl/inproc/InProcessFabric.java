@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jccl.JcclException;
+import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.Completion;
 
 /**
@@ -19,7 +20,7 @@ import org.jccl.spi.Completion;
 final class InProcessFabric {
     private static final Map<Long, InProcessFabric> JOBS = new ConcurrentHashMap<>();
 
-    private record Pending(ByteBuffer buf, Completion done) {
+    private record Pending(ByteBuffer buf, long check, Completion done) {
     }
 
     /** Messages from one rank to another, keyed by tag, FIFO. */
@@ -60,15 +61,16 @@ final class InProcessFabric {
         return f;
     }
 
-    void send(int from, int to, long tag, ByteBuffer buf, Completion done) {
-        post(mailboxes[from * size + to], true, tag, new Pending(buf, done), to);
+    void send(int from, int to, long tag, long check, ByteBuffer buf, Completion done) {
+        post(mailboxes[from * size + to], true, tag, new Pending(buf, check, done), from, to);
     }
 
-    void recv(int to, int from, long tag, ByteBuffer buf, Completion done) {
-        post(mailboxes[from * size + to], false, tag, new Pending(buf, done), from);
+    void recv(int to, int from, long tag, long check, ByteBuffer buf, Completion done) {
+        post(mailboxes[from * size + to], false, tag, new Pending(buf, check, done), from, to);
     }
 
-    private void post(Mailbox box, boolean isSend, long tag, Pending op, int peer) {
+    private void post(Mailbox box, boolean isSend, long tag, Pending op, int from, int to) {
+        int peer = isSend ? to : from;
         Pending match;
         synchronized (box) {
             JcclException f = failure(peer);
@@ -85,6 +87,11 @@ final class InProcessFabric {
         }
         Pending send = isSend ? op : match;
         Pending recv = isSend ? match : op;
+        if (send.check() != recv.check()) {
+            send.done().completed();
+            recv.done().failed(new CheckMismatch(to, from, recv.check(), send.check()));
+            return;
+        }
         if (send.buf().remaining() != recv.buf().remaining()) {
             JcclException e = new JcclException(-1, "inproc", "message of " + send.buf().remaining()
                     + " B does not match the posted receive of " + recv.buf().remaining() + " B");
@@ -103,14 +110,18 @@ final class InProcessFabric {
     }
 
     void abort(JcclException cause) {
-        if (aborted != null) {
-            return;
-        }
-        aborted = cause;
         List<Pending> failed = new ArrayList<>();
-        for (Mailbox box : mailboxes) {
-            synchronized (box) {
-                box.drainTo(failed);
+        // under the fabric's lock, so that a second abort returns only once the first holds every
+        // pending operation: that rank may close next, and must not fail them with its goodbye instead
+        synchronized (this) {
+            if (aborted != null) {
+                return;
+            }
+            aborted = cause;
+            for (Mailbox box : mailboxes) {
+                synchronized (box) {
+                    box.drainTo(failed);
+                }
             }
         }
         failed.forEach(p -> p.done().failed(cause));

@@ -18,12 +18,27 @@ final class InProcessTransport implements Transport {
 
     @Override
     public void send(int peer, long tag, ByteBuffer buf, Completion done) {
-        fabric.send(rank, peer, tag, buf, done);
+        fabric.send(rank, peer, tag, 0, buf, done);
     }
 
     @Override
     public void recv(int peer, long tag, ByteBuffer buf, Completion done) {
-        fabric.recv(rank, peer, tag, buf, done);
+        fabric.recv(rank, peer, tag, 0, buf, done);
+    }
+
+    @Override
+    public boolean carriesChecks() {
+        return true;
+    }
+
+    @Override
+    public void send(int peer, long tag, long check, ByteBuffer buf, Completion done) {
+        fabric.send(rank, peer, tag, check, buf, done);
+    }
+
+    @Override
+    public void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
+        fabric.recv(rank, peer, tag, check, buf, done);
     }
 
     @Override

@@ -400,22 +400,39 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
             return after.getInt(0) == p ? null : "rank " + r + ": parent after closing the child got " + after.getInt(0);
         }
 
+        /**
+         * One rank passes another count to allReduce, in a child of every rank: each rank's failure
+         * names what the odd rank and the others passed; the child is broken after it, the parent not.
+         */
         String mismatch(int n) {
             if (p == 1) {
                 return null;
             }
-            int mine = r == root ? Math.max(0, n - 1) : n;
-            ByteBuffer b = buffer(mine);
+            org.jccl.Communicator child = comm.split(0, r);
             try {
-                comm.allReduce(b, b, type, op);
-                return "rank " + r + ": allReduce with mismatched counts succeeded";
-            } catch (org.jccl.JcclException e) {
-                String m = e.getMessage();
-                String odd = "rank " + root + " allReduce(count " + Math.max(0, n - 1) + ", " + type;
-                if (!m.startsWith("rank " + r + ": allReduce: ranks passed different arguments") || !m.contains(odd)
-                        || !m.contains("allReduce(count " + n)) {
-                    return "rank " + r + ": mismatch with " + odd + " not named: " + m;
+                int mine = r == root ? Math.max(0, n - 1) : n;
+                ByteBuffer b = buffer(mine);
+                try {
+                    child.allReduce(b, b, type, op);
+                    return "rank " + r + ": allReduce with mismatched counts succeeded";
+                } catch (org.jccl.JcclException e) {
+                    String m = e.getMessage();
+                    String odd = "rank " + root + " allReduce(count " + Math.max(0, n - 1) + ", " + type;
+                    if (!m.startsWith("rank " + r + ": allReduce: ranks passed different arguments") || !m.contains(odd)
+                            || !m.contains("allReduce(count " + n)) {
+                        return "rank " + r + ": mismatch with " + odd + " not named: " + m;
+                    }
                 }
+                try {
+                    child.barrier();
+                    return "rank " + r + ": the child still works after a mismatch";
+                } catch (org.jccl.JcclException e) {
+                    if (!e.getMessage().contains("ranks passed different arguments")) {
+                        return "rank " + r + ": the broken child does not say why: " + e.getMessage();
+                    }
+                }
+            } finally {
+                child.close();
             }
             ByteBuffer ok = buffer(n);
             fill(ok, 0, r, n, 0);

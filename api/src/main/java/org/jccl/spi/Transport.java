@@ -19,11 +19,40 @@ public interface Transport extends AutoCloseable {
     /** Tags fit in this many low bits. */
     int TAG_BITS = 40;
 
-    /** Starts sending {@code buf}'s window to {@code peer}; the buffer must not change until completion. */
+    /**
+     * Starts sending {@code buf}'s window to {@code peer}; the buffer must not change until
+     * completion. Where the transport {@link #carriesChecks()}, the message carries check word 0.
+     */
     void send(int peer, long tag, ByteBuffer buf, Completion done);
 
     /** Posts a receive of exactly {@code buf.remaining()} bytes from {@code peer}. */
     void recv(int peer, long tag, ByteBuffer buf, Completion done);
+
+    /**
+     * True when this transport carries a check word with every message: a receive then fails with
+     * {@link CheckMismatch} when the message that matches it was sent with another word. The
+     * communicator puts the arguments of each collective there, so that ranks that called different
+     * things find out from the collective's own messages, with no round of their own to agree first.
+     */
+    default boolean carriesChecks() {
+        return false;
+    }
+
+    /**
+     * As {@link #send(int, long, ByteBuffer, Completion)}, with a check word that travels with the
+     * message (where {@link #carriesChecks()}; elsewhere it is dropped).
+     */
+    default void send(int peer, long tag, long check, ByteBuffer buf, Completion done) {
+        send(peer, tag, buf, done);
+    }
+
+    /**
+     * As {@link #recv(int, long, ByteBuffer, Completion)}; where {@link #carriesChecks()}, a message
+     * carrying another check word than {@code check} fails the receive with {@link CheckMismatch}.
+     */
+    default void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
+        recv(peer, tag, buf, done);
+    }
 
     /**
      * The transport's progress thread, or null when operations complete without one (then the

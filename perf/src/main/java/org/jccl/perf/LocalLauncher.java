@@ -17,13 +17,50 @@ import org.jccl.Configuration;
  * {@code JCCL_RANK}, {@code JCCL_SIZE} and a {@code JCCL_RENDEZVOUS} on a free port. Rank 0's output
  * is this process's output; every rank's errors reach stderr. When one rank fails, the rest are
  * stopped, so nothing is left running.
+ *
+ * <p>Like mpirun, it binds each rank to a core when the ranks fit the cores: two unbound JVMs that
+ * poll for each other's messages were seen to share one core for whole runs (a 2-rank 8 B
+ * all-reduce at 80-120 µs instead of 12-18 µs), as the scheduler places a woken thread beside
+ * its waker.
  */
 final class LocalLauncher {
+    /** Whether rank processes are bound to cores. */
+    enum Binding {
+        CORE, NONE;
+
+        /** {@code core}, {@code none}, or {@code auto}: core when {@code ranks} fit this machine's cores and taskset is there. */
+        static Binding parse(String s, int ranks) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "core" -> CORE;
+                case "none" -> NONE;
+                case "auto" -> ranks <= Runtime.getRuntime().availableProcessors() && taskset() != null ? CORE : NONE;
+                default -> throw new IllegalArgumentException("--bind takes core, none or auto, not " + s);
+            };
+        }
+    }
+
     private LocalLauncher() {
     }
 
+    /** The taskset program (util-linux), or null where there is none. */
+    static String taskset() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path p = Path.of(dir, "taskset");
+            if (java.nio.file.Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
     /** Runs {@code args} as {@code ranks} processes and returns the first non-zero exit status, or 0. */
-    static int launch(int ranks, String transport, List<String> args, PrintStream out) throws IOException, InterruptedException {
+    static int launch(int ranks, String transport, Binding binding, List<String> args, PrintStream out)
+            throws IOException, InterruptedException {
+        String taskset = binding == Binding.CORE ? taskset() : null;
+        if (binding == Binding.CORE && taskset == null) {
+            throw new IllegalStateException("--bind core needs taskset (Debian: util-linux)");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -33,7 +70,11 @@ final class LocalLauncher {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             for (int r = 0; r < ranks; r++) {
-                List<String> cmd = rankCommand();
+                List<String> cmd = new ArrayList<>();
+                if (taskset != null) {
+                    cmd.addAll(List.of(taskset, "-c", Integer.toString(r % cores)));
+                }
+                cmd.addAll(rankCommand());
                 cmd.addAll(args);
                 ProcessBuilder pb = new ProcessBuilder(cmd);
                 Map<String, String> env = pb.environment();

@@ -84,6 +84,11 @@ public final class PerfMain implements Callable<Integer> {
     @Option(names = "--ranks", defaultValue = "4", description = "Local rank processes to start (default ${DEFAULT-VALUE}); ignored under a launcher.")
     int ranks;
 
+    @Option(names = "--bind", defaultValue = "auto",
+            description = "Local ranks: core (rank r on core r mod cores, with taskset), none, or auto (default:"
+                    + " core when the ranks fit the cores, as mpirun binds).")
+    String bind;
+
     @Option(names = "--transport", defaultValue = "tcp", description = "tcp (default), ucx or inproc.")
     String transport;
 
@@ -149,7 +154,8 @@ public final class PerfMain implements Callable<Integer> {
             return ClusterLauncher.launch(cluster, linkRate, transport, forwardedArgs(), System.out);
         }
         if (!underLauncher && !transport.equals("inproc")) {
-            return LocalLauncher.launch(ranks, transport, forwardedArgs(), System.out);
+            return LocalLauncher.launch(ranks, transport, LocalLauncher.Binding.parse(bind, ranks), forwardedArgs(),
+                    System.out);
         }
         Map<String, String> algorithms = new HashMap<>();
         if (algo != null) {

@@ -1,17 +1,17 @@
 package org.jccl.transport.tcp;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
 
 /**
- * The TCP wire format. Every frame starts with a 24-byte big-endian header:
+ * The TCP wire format. Every frame starts with a 32-byte big-endian header:
  * <pre>
  *  0  magic    u32  "JCCL"
  *  4  version  u8
  *  5  type     u8   one of the constants below
  *  6  flags    u16  zero
- *  8  tag      u64  the SPI tag: communicator id, collective sequence or user tag (see Tags)
+ *  8  tag      u64  the SPI tag: collective sequence, user tag or split bootstrap round (see Tags)
  * 16  length   u64  payload bytes that follow (RTS: the length of the message it announces)
+ * 24  check    u64  EAGER and RTS: the sender's check word (the collective's arguments), else zero
  * </pre>
  * Messages up to the eager limit travel as one EAGER frame. Larger ones use rendezvous: the sender
  * announces them with RTS, the receiver answers CTS once the matching receive is posted, and only
@@ -20,8 +20,8 @@ import io.netty.buffer.ByteBufAllocator;
  */
 final class Frame {
     static final int MAGIC = 0x4A43434C;
-    static final byte VERSION = 1;
-    static final int HEADER_BYTES = 24;
+    static final byte VERSION = 2;
+    static final int HEADER_BYTES = 32;
 
     /** Acceptor to connector: job id, acceptor rank, nonce. */
     static final byte CHALLENGE = 1;
@@ -48,10 +48,16 @@ final class Frame {
     private Frame() {
     }
 
-    static ByteBuf header(ByteBufAllocator alloc, byte type, long tag, long length) {
-        ByteBuf h = alloc.directBuffer(HEADER_BYTES);
-        h.writeInt(MAGIC).writeByte(VERSION).writeByte(type).writeShort(0).writeLong(tag).writeLong(length);
-        return h;
+    /** A header, ready to write (position 0, limit {@link #HEADER_BYTES}). */
+    static ByteBuffer header(byte type, long tag, long length, long check) {
+        return ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).put(VERSION).put(type).putShort((short) 0).putLong(tag)
+                .putLong(length).putLong(check).flip();
+    }
+
+    /** A control frame: its header followed by {@code payload}. */
+    static ByteBuffer control(byte type, byte[] payload) {
+        return ByteBuffer.allocate(HEADER_BYTES + payload.length).putInt(MAGIC).put(VERSION).put(type)
+                .putShort((short) 0).putLong(0).putLong(payload.length).putLong(0).put(payload).flip();
     }
 
     static String typeName(byte type) {

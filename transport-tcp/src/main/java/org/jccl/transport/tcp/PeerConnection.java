@@ -1,36 +1,37 @@
 package org.jccl.transport.tcp;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jccl.JcclException;
+import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.SecretProof;
 
 /**
- * One TCP connection to one peer: the handshake, the frame decoder, and the matching of messages
- * to receives (FIFO per tag).
+ * One TCP connection to one peer, on a non-blocking socket: the handshake, the frame decoder, the
+ * matching of messages to receives (FIFO per tag) and the queue of frames still to write. Only the
+ * thread driving the transport ({@link SocketDriver}) touches it, so nothing here locks.
  *
- * <p>Matching state (posted receives, early messages, rendezvous queues) is guarded by this
- * object's monitor: user threads post receives and sends, the event loop delivers. Decoder state
- * belongs to the event loop alone. Payload bytes are copied outside the monitor: once a receive
- * is matched, only the event loop touches it.
+ * <p>Reading: bytes go through a 64 KiB buffer and are parsed from there, except the rest of a
+ * payload of at least {@link #DIRECT_READ_MIN} bytes whose receive is posted, which the kernel
+ * copies straight into the receive window. Writing: a frame is written at once with a gathering
+ * write of its header and the sender's window; what the socket does not take waits in the queue
+ * until the socket is writable, and a send completes when its last byte is written.
  */
-final class PeerConnection extends ChannelInboundHandlerAdapter implements PostedReceiveAllocator.Target {
+final class PeerConnection {
     private static final String PURPOSE = "jccl-tcp";
-    /** Payloads at least this long are read straight into a posted direct buffer. */
+    /** Payloads at least this long are read straight into the posted receive window. */
     private static final int DIRECT_READ_MIN = 8 * 1024;
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** Frames one gathering write takes at most. */
+    private static final int GATHER = 16;
 
     private enum State { HEADER, TO_RECEIVE, TO_EARLY, DISCARD, CONTROL }
 
@@ -38,221 +39,279 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
     private static final class Early {
         final boolean announced;
         final int length;
-        final ByteBuf data;
+        final long check;
+        final ByteBuffer data;
         boolean complete;
         Operation adopter;
 
-        Early(boolean announced, int length, ByteBuf data) {
+        Early(boolean announced, int length, long check, ByteBuffer data) {
             this.announced = announced;
             this.length = length;
+            this.check = check;
             this.data = data;
         }
     }
 
+    /** A frame waiting to be written: a header, an optional payload, the send to complete after it. */
+    private record Outgoing(ByteBuffer header, ByteBuffer payload, Operation op) {
+        boolean written() {
+            return !header.hasRemaining() && (payload == null || !payload.hasRemaining());
+        }
+    }
+
     private final TcpTransport transport;
+    private final SocketChannel channel;
+    private final SelectionKey key;
     private final boolean acceptor;
-    private volatile int peer;
-    private Channel channel;
+    private final long handshakeDeadline;
+    private int peer;
+    private boolean open;
+    private boolean closed;
 
     private final Map<Long, ArrayDeque<Operation>> posted = new HashMap<>();
     private final Map<Long, ArrayDeque<Early>> early = new HashMap<>();
     private final Map<Long, ArrayDeque<Operation>> awaitingData = new HashMap<>();
     private final Map<Long, ArrayDeque<Operation>> awaitingCts = new HashMap<>();
     private long earlyBytes;
+    private boolean readPaused;
     private JcclException failure;
     /** After the peer left: only messages that already arrived can still be received. */
     private boolean arrivedOnly;
 
-    private final ByteBuf header = Unpooled.buffer(Frame.HEADER_BYTES);
+    private final ArrayDeque<Outgoing> out = new ArrayDeque<>();
+    private final ByteBuffer[] gather = new ByteBuffer[2 * GATHER];
+
+    private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).flip();
+    private final ByteBuffer header = ByteBuffer.allocate(Frame.HEADER_BYTES);
     private State state = State.HEADER;
     private long payloadLeft;
     private Operation target;
     private int targetFilled;
     private Early earlyTarget;
-    private ByteBuf control;
+    private ByteBuffer control;
     private byte controlType;
-    private ByteBuf direct;
     private byte[] nonce;
-    private boolean open;
 
-    PeerConnection(TcpTransport transport, boolean acceptor, int expectedPeer) {
+    PeerConnection(TcpTransport transport, SocketChannel channel, SelectionKey key, boolean acceptor, int expectedPeer,
+                   long handshakeDeadline) {
         this.transport = transport;
+        this.channel = channel;
+        this.key = key;
         this.acceptor = acceptor;
         this.peer = expectedPeer;
-    }
-
-    int peer() {
-        return peer;
-    }
-
-    // ---- user side ------------------------------------------------------------------------
-
-    void send(Operation op) {
-        if (op.length <= transport.eagerLimit()) {
-            synchronized (this) {
-                if (failure != null) {
-                    op.fail(failure);
-                    return;
-                }
-            }
-            writeMessage(Frame.EAGER, op);
-            return;
-        }
-        synchronized (this) {
-            if (failure != null) {
-                op.fail(failure);
-                return;
-            }
-            queue(awaitingCts, op.tag).add(op);
-        }
-        writeControl(Frame.RTS, op.tag, op.length);
-    }
-
-    void recv(Operation op) {
-        Early e;
-        synchronized (this) {
-            if (failure != null && !arrivedOnly) {
-                op.fail(failure);
-                return;
-            }
-            e = poll(early, op.tag);
-            if (e == null) {
-                if (failure != null) {
-                    op.fail(failure);
-                } else {
-                    queue(posted, op.tag).add(op);
-                }
-                return;
-            }
-            if (e.announced) {
-                if (e.length == op.length) {
-                    queue(awaitingData, op.tag).add(op);
-                }
-            } else if (!e.complete) {
-                e.adopter = op;
-                return;
-            } else {
-                releaseEarly(e);
-            }
-        }
-        if (e.length != op.length) {
-            op.fail(mismatch(e.length, op.length));
-            if (!e.announced && e.data != null) {
-                e.data.release();
-            }
-        } else if (e.announced) {
-            writeControl(Frame.CTS, op.tag, 0);
-        } else {
-            deliverEarly(e, op);
-        }
-    }
-
-    // ---- writing --------------------------------------------------------------------------
-
-    private void writeMessage(byte type, Operation op) {
-        Channel ch = channel;
-        ByteBuf h = Frame.header(ch.alloc(), type, op.tag, op.length);
-        ByteBuf payload = op.length == 0 ? null : Unpooled.wrappedBuffer(op.window);
-        onLoop(() -> {
-            ChannelPromise p = ch.newPromise();
-            p.addListener(f -> {
-                if (f.isSuccess()) {
-                    op.succeed();
-                } else {
-                    op.fail(new JcclException(transport.rank(), "send", "writing to rank " + peer + " failed: "
-                            + f.cause(), f.cause()));
-                }
-            });
-            if (payload == null) {
-                ch.writeAndFlush(h, p);
-            } else {
-                ch.write(h, ch.voidPromise());
-                ch.writeAndFlush(payload, p);
-            }
-        });
-    }
-
-    private void writeControl(byte type, long tag, long length) {
-        Channel ch = channel;
-        ByteBuf h = Frame.header(ch.alloc(), type, tag, length);
-        onLoop(() -> ch.writeAndFlush(h, ch.voidPromise()));
-    }
-
-    private ChannelFuture writeControl(byte type, byte[] payload) {
-        Channel ch = channel;
-        return ch.writeAndFlush(Frame.header(ch.alloc(), type, 0, payload.length).writeBytes(payload));
-    }
-
-    private void onLoop(Runnable r) {
-        if (channel.eventLoop().inEventLoop()) {
-            r.run();
-        } else {
-            channel.eventLoop().execute(r);
-        }
-    }
-
-    // ---- reading --------------------------------------------------------------------------
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
+        this.handshakeDeadline = handshakeDeadline;
+        key.attach(this);
         if (acceptor) {
-            // a peer that does not finish the handshake in time (a stranger, a stuck process) is cut off
-            ctx.executor().schedule(() -> {
-                if (!open) {
-                    ctx.close();
-                }
-            }, transport.timeoutNanos(), TimeUnit.NANOSECONDS);
             nonce = SecretProof.nonce();
             writeControl(Frame.CHALLENGE, ByteBuffer.allocate(28).putLong(transport.jobId()).putInt(transport.rank())
                     .put(nonce).array());
         }
     }
 
-    @Override
-    public ByteBuf directTarget() {
-        if (state != State.TO_RECEIVE || payloadLeft < DIRECT_READ_MIN || !target.window.isDirect()) {
-            return null;
-        }
-        direct = Unpooled.wrappedBuffer(target.window.slice(targetFilled, (int) payloadLeft)).clear();
-        return direct;
+    int peer() {
+        return peer;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf in = (ByteBuf) msg;
-        try {
-            if (in == direct) {
-                direct = null;
-                int n = in.writerIndex();
-                targetFilled += n;
-                payloadLeft -= n;
-                if (payloadLeft == 0) {
-                    finishTarget();
-                }
-                return;
+    boolean isOpen() {
+        return open && !closed;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** True when the handshake has not finished by its deadline. */
+    boolean handshakeExpired(long now) {
+        return !open && !closed && now - handshakeDeadline >= 0;
+    }
+
+    long handshakeDeadline() {
+        return handshakeDeadline;
+    }
+
+    boolean hasOutput() {
+        return !out.isEmpty();
+    }
+
+    // ---- posting ----------------------------------------------------------------------------
+
+    void send(Operation op) {
+        if (failure != null) {
+            op.fail(failure);
+        } else if (op.length <= transport.eagerLimit()) {
+            write(Frame.header(Frame.EAGER, op.tag, op.length, op.check), op.length == 0 ? null : op.window, op);
+        } else {
+            queue(awaitingCts, op.tag).add(op);
+            write(Frame.header(Frame.RTS, op.tag, op.length, op.check), null, null);
+        }
+    }
+
+    void recv(Operation op) {
+        if (failure != null && !arrivedOnly) {
+            op.fail(failure);
+            return;
+        }
+        Early e = poll(early, op.tag);
+        if (e == null) {
+            if (failure != null) {
+                op.fail(failure);
+            } else {
+                queue(posted, op.tag).add(op);
             }
-            while (in.isReadable() && channel.isActive()) {
-                step(in);
+            return;
+        }
+        JcclException wrong = wrong(e.check, e.length, op);
+        if (wrong != null) {
+            if (!e.announced) {
+                if (e.complete) {
+                    releaseEarly(e);
+                } else {
+                    e.adopter = op; // fails once the rest of it is read past
+                    return;
+                }
+            }
+            op.fail(wrong);
+        } else if (e.announced) {
+            queue(awaitingData, op.tag).add(op);
+            write(Frame.header(Frame.CTS, op.tag, 0, 0), null, null);
+        } else if (!e.complete) {
+            e.adopter = op;
+        } else {
+            releaseEarly(e);
+            op.window.put(0, e.data, 0, e.length);
+            op.succeed();
+        }
+    }
+
+    // ---- writing ----------------------------------------------------------------------------
+
+    private void write(ByteBuffer h, ByteBuffer payload, Operation op) {
+        if (closed) {
+            if (op != null) {
+                op.fail(failure != null ? failure : gone("the connection is closed"));
+            }
+            return;
+        }
+        out.add(new Outgoing(h, payload, op));
+        if (out.size() == 1) {
+            flush();
+            if (!out.isEmpty()) {
+                transport.outputPending(1);
+            }
+        }
+    }
+
+    private void writeControl(byte type, byte[] payload) {
+        write(Frame.control(type, payload), null, null);
+    }
+
+    /** The socket is writable again: writes what it takes of the queue. */
+    void writable() {
+        flush();
+        if (out.isEmpty()) {
+            transport.outputPending(-1);
+        }
+    }
+
+    /** Writes what the socket takes of the queue; completes the sends written whole. */
+    private void flush() {
+        try {
+            while (!out.isEmpty()) {
+                int n = 0;
+                for (Outgoing o : out) {
+                    if (n + 2 > gather.length) {
+                        break;
+                    }
+                    gather[n++] = o.header;
+                    if (o.payload != null) {
+                        gather[n++] = o.payload;
+                    }
+                }
+                long wrote = channel.write(gather, 0, n);
+                java.util.Arrays.fill(gather, 0, n, null);
+                boolean progressed = false;
+                while (!out.isEmpty() && out.peek().written()) {
+                    Outgoing o = out.poll();
+                    progressed = true;
+                    if (o.op != null) {
+                        o.op.succeed();
+                    }
+                }
+                if (!progressed && wrote == 0) {
+                    break; // the socket buffer is full: wait until it is writable
+                }
+            }
+        } catch (IOException e) {
+            lost(e);
+            return;
+        }
+        interest();
+    }
+
+    private void interest() {
+        if (key.isValid()) {
+            key.interestOps((readPaused ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE));
+        }
+    }
+
+    // ---- reading ----------------------------------------------------------------------------
+
+    /** Reads and handles whatever the socket has. */
+    void readable() {
+        try {
+            while (!closed && !readPaused) {
+                if (state == State.TO_RECEIVE && !in.hasRemaining() && payloadLeft >= DIRECT_READ_MIN) {
+                    int n = channel.read(target.window.slice(targetFilled, (int) payloadLeft));
+                    if (n <= 0) {
+                        if (n < 0) {
+                            endOfStream();
+                        }
+                        return;
+                    }
+                    targetFilled += n;
+                    payloadLeft -= n;
+                    if (payloadLeft == 0) {
+                        finishTarget();
+                    }
+                    continue;
+                }
+                if (!in.hasRemaining()) {
+                    in.clear();
+                    int n = channel.read(in);
+                    in.flip();
+                    if (n <= 0) {
+                        if (n < 0) {
+                            endOfStream();
+                        }
+                        return;
+                    }
+                }
+                while (in.hasRemaining() && !closed) {
+                    step();
+                }
             }
         } catch (ProtocolError e) {
             protocolError(e.getMessage());
-        } finally {
-            in.release();
+        } catch (IOException e) {
+            lost(e);
         }
     }
 
-    private void step(ByteBuf in) {
+    private void step() {
         switch (state) {
             case HEADER -> {
-                header.writeBytes(in, Math.min(Frame.HEADER_BYTES - header.readableBytes(), in.readableBytes()));
-                if (header.readableBytes() == Frame.HEADER_BYTES) {
+                int n = Math.min(header.remaining(), in.remaining());
+                header.put(header.position(), in, in.position(), n).position(header.position() + n);
+                in.position(in.position() + n);
+                if (!header.hasRemaining()) {
+                    header.flip();
                     onHeader();
                 }
             }
             case TO_RECEIVE -> {
-                int n = (int) Math.min(payloadLeft, in.readableBytes());
-                in.readBytes(target.window.slice(targetFilled, n));
+                int n = (int) Math.min(payloadLeft, in.remaining());
+                target.window.put(targetFilled, in, in.position(), n);
+                in.position(in.position() + n);
                 targetFilled += n;
                 payloadLeft -= n;
                 if (payloadLeft == 0) {
@@ -260,30 +319,30 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                 }
             }
             case TO_EARLY -> {
-                int n = (int) Math.min(payloadLeft, in.readableBytes());
-                in.readBytes(earlyTarget.data, n);
+                int n = (int) Math.min(payloadLeft, in.remaining());
+                earlyTarget.data.put(earlyTarget.length - (int) payloadLeft, in, in.position(), n);
+                in.position(in.position() + n);
                 payloadLeft -= n;
                 if (payloadLeft == 0) {
                     finishEarly();
                 }
             }
             case DISCARD -> {
-                int n = (int) Math.min(payloadLeft, in.readableBytes());
-                in.skipBytes(n);
+                int n = (int) Math.min(payloadLeft, in.remaining());
+                in.position(in.position() + n);
                 payloadLeft -= n;
                 if (payloadLeft == 0) {
                     state = State.HEADER;
                 }
             }
             case CONTROL -> {
-                int n = (int) Math.min(payloadLeft, in.readableBytes());
-                in.readBytes(control, n);
+                int n = (int) Math.min(payloadLeft, in.remaining());
+                control.put(control.position(), in, in.position(), n).position(control.position() + n);
+                in.position(in.position() + n);
                 payloadLeft -= n;
                 if (payloadLeft == 0) {
                     state = State.HEADER;
-                    ByteBuf c = control;
-                    control = null;
-                    onControl(controlType, c);
+                    onControl(controlType, control.flip());
                 }
             }
             default -> throw new IllegalStateException(state.toString());
@@ -291,12 +350,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
     }
 
     private void onHeader() {
-        int magic = header.readInt();
-        byte version = header.readByte();
-        byte type = header.readByte();
-        short flags = header.readShort();
-        long tag = header.readLong();
-        long length = header.readLong();
+        int magic = header.getInt();
+        byte version = header.get();
+        byte type = header.get();
+        short flags = header.getShort();
+        long tag = header.getLong();
+        long length = header.getLong();
+        long check = header.getLong();
         header.clear();
         if (magic != Frame.MAGIC) {
             throw new ProtocolError("bad magic 0x" + Integer.toHexString(magic) + " (not a jccl peer?)");
@@ -316,13 +376,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                     throw new ProtocolError("EAGER frame of " + length + " B exceeds the eager limit of "
                             + transport.eagerLimit() + " B (do all ranks use the same jccl.tcp.eagerLimit?)");
                 }
-                onEager(tag, (int) length);
+                onEager(tag, (int) length, check);
             }
             case Frame.RTS -> {
                 if (length > Integer.MAX_VALUE) {
                     throw new ProtocolError("RTS for " + length + " B exceeds the 2 GiB message limit");
                 }
-                onRts(tag, (int) length);
+                onRts(tag, (int) length, check);
             }
             case Frame.CTS -> onCts(tag);
             case Frame.DATA -> onData(tag, length);
@@ -331,7 +391,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                     throw new ProtocolError(Frame.typeName(type) + " payload of " + length + " B is too long");
                 }
                 controlType = type;
-                control = Unpooled.buffer((int) length);
+                control = ByteBuffer.allocate((int) length);
                 payloadLeft = length;
                 state = State.CONTROL;
                 if (length == 0) {
@@ -350,83 +410,70 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
         }
     }
 
-    private void onEager(long tag, int length) {
-        Operation op;
-        synchronized (this) {
-            if (failure != null) {
-                discard(length);
-                return;
-            }
-            op = poll(posted, tag);
-            if (op == null) {
-                Early e = new Early(false, length, channel.alloc().directBuffer(length));
-                queue(early, tag).add(e);
-                earlyBytes += length;
-                if (earlyBytes > transport.earlyLimit()) {
-                    channel.config().setAutoRead(false); // back-pressure until receives drain the early bytes
-                }
-                earlyTarget = e;
-                payloadLeft = length;
-                state = State.TO_EARLY;
-                if (length == 0) {
-                    finishEarly();
-                }
-                return;
-            }
+    private void onEager(long tag, int length, long check) {
+        if (failure != null) {
+            discard(length);
+            return;
         }
-        if (op.length != length) {
-            op.fail(mismatch(length, op.length));
+        Operation op = poll(posted, tag);
+        if (op == null) {
+            Early e = new Early(false, length, check, ByteBuffer.allocate(length));
+            queue(early, tag).add(e);
+            earlyBytes += length;
+            if (earlyBytes > transport.earlyLimit()) {
+                readPaused = true; // back-pressure until receives drain the early bytes
+                interest();
+            }
+            earlyTarget = e;
+            payloadLeft = length;
+            state = State.TO_EARLY;
+            if (length == 0) {
+                finishEarly();
+            }
+            return;
+        }
+        JcclException wrong = wrong(check, length, op);
+        if (wrong != null) {
+            op.fail(wrong);
             discard(length);
             return;
         }
         startTarget(op, length);
     }
 
-    private void onRts(long tag, int length) {
-        Operation op;
-        synchronized (this) {
-            if (failure != null) {
-                return;
-            }
-            op = poll(posted, tag);
-            if (op == null) {
-                queue(early, tag).add(new Early(true, length, null));
-                return;
-            }
-            if (op.length == length) {
-                queue(awaitingData, tag).add(op);
-            }
-        }
-        if (op.length != length) {
-            op.fail(mismatch(length, op.length));
+    private void onRts(long tag, int length, long check) {
+        if (failure != null) {
             return;
         }
-        writeControl(Frame.CTS, tag, 0);
+        Operation op = poll(posted, tag);
+        JcclException wrong = op == null ? null : wrong(check, length, op);
+        if (op == null) {
+            queue(early, tag).add(new Early(true, length, check, null));
+        } else if (wrong != null) {
+            op.fail(wrong);
+        } else {
+            queue(awaitingData, tag).add(op);
+            write(Frame.header(Frame.CTS, tag, 0, 0), null, null);
+        }
     }
 
     private void onCts(long tag) {
-        Operation op;
-        synchronized (this) {
-            if (failure != null) {
-                return;
-            }
-            op = poll(awaitingCts, tag);
+        if (failure != null) {
+            return;
         }
+        Operation op = poll(awaitingCts, tag);
         if (op == null) {
             throw new ProtocolError("CTS for a tag this rank never announced");
         }
-        writeMessage(Frame.DATA, op);
+        write(Frame.header(Frame.DATA, op.tag, op.length, 0), op.window, op);
     }
 
     private void onData(long tag, long length) {
-        Operation op;
-        synchronized (this) {
-            if (failure != null) {
-                discard(length);
-                return;
-            }
-            op = poll(awaitingData, tag);
+        if (failure != null) {
+            discard(length);
+            return;
         }
+        Operation op = poll(awaitingData, tag);
         if (op == null) {
             throw new ProtocolError("DATA for a tag this rank never cleared");
         }
@@ -457,39 +504,28 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
         Early e = earlyTarget;
         earlyTarget = null;
         state = State.HEADER;
-        Operation adopter;
-        synchronized (this) {
-            e.complete = true;
-            adopter = e.adopter;
-            if (adopter != null) {
-                releaseEarly(e);
-            } else if (failure != null) {
-                e.data.release(); // failed while it arrived: nobody will ever take it
-                return;
-            }
+        e.complete = true;
+        Operation adopter = e.adopter;
+        if (adopter == null) {
+            return;
         }
-        if (adopter != null) {
-            if (adopter.length != e.length) {
-                adopter.fail(mismatch(e.length, adopter.length));
-                e.data.release();
-            } else {
-                deliverEarly(e, adopter);
-            }
+        releaseEarly(e);
+        JcclException wrong = wrong(e.check, e.length, adopter);
+        if (wrong != null) {
+            adopter.fail(wrong);
+        } else {
+            adopter.window.put(0, e.data, 0, e.length);
+            adopter.succeed();
         }
     }
 
-    /** Accounts for an early message leaving the queue; caller holds the monitor. */
+    /** Accounts for an early eager message leaving the queue. */
     private void releaseEarly(Early e) {
         earlyBytes -= e.length;
-        if (earlyBytes <= transport.earlyLimit() / 2 && !channel.config().isAutoRead()) {
-            channel.config().setAutoRead(true);
+        if (readPaused && earlyBytes <= transport.earlyLimit() / 2) {
+            readPaused = false;
+            interest(); // the selector reports what the kernel holds meanwhile
         }
-    }
-
-    private void deliverEarly(Early e, Operation op) {
-        e.data.readBytes(op.window.duplicate());
-        e.data.release();
-        op.succeed();
     }
 
     private void discard(long length) {
@@ -497,36 +533,36 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
         state = length == 0 ? State.HEADER : State.DISCARD;
     }
 
-    private void onControl(byte type, ByteBuf c) {
+    private void onControl(byte type, ByteBuffer c) {
         switch (type) {
             case Frame.CHALLENGE -> {
-                long job = c.readLong();
-                int rank = c.readInt();
-                byte[] n = new byte[SecretProof.NONCE_BYTES];
-                c.readBytes(n);
-                if (acceptor || open) {
+                if (acceptor || open || c.remaining() != 12 + SecretProof.NONCE_BYTES) {
                     throw new ProtocolError("unexpected CHALLENGE");
                 }
+                long job = c.getLong();
+                int rank = c.getInt();
+                byte[] n = new byte[SecretProof.NONCE_BYTES];
+                c.get(n);
                 if (job != transport.jobId()) {
-                    transport.handshakeFailed(this, "the process at " + channel.remoteAddress()
+                    transport.handshakeFailed(this, "the process at " + remote()
                             + " belongs to another job (a stale rank, or a port reused by another job)");
                     return;
                 }
                 if (rank != peer) {
-                    transport.handshakeFailed(this, channel.remoteAddress() + " is rank " + rank + ", not rank " + peer);
+                    transport.handshakeFailed(this, remote() + " is rank " + rank + ", not rank " + peer);
                     return;
                 }
                 writeControl(Frame.HELLO, ByteBuffer.allocate(12 + SecretProof.PROOF_BYTES).putLong(transport.jobId())
                         .putInt(transport.rank()).put(SecretProof.prove(transport.secret(), PURPOSE, n)).array());
             }
             case Frame.HELLO -> {
-                long job = c.readLong();
-                int rank = c.readInt();
-                byte[] proof = new byte[SecretProof.PROOF_BYTES];
-                c.readBytes(proof);
-                if (!acceptor || open) {
+                if (!acceptor || open || c.remaining() != 12 + SecretProof.PROOF_BYTES) {
                     throw new ProtocolError("unexpected HELLO");
                 }
+                long job = c.getLong();
+                int rank = c.getInt();
+                byte[] proof = new byte[SecretProof.PROOF_BYTES];
+                c.get(proof);
                 String refusal = null;
                 if (job != transport.jobId()) {
                     refusal = "job id mismatch: the connecting process belongs to another job";
@@ -536,9 +572,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                     refusal = "rank " + rank + " may not connect to rank " + transport.rank();
                 }
                 if (refusal != null) {
-                    String why = refusal;
-                    writeControl(Frame.ABORT, why.getBytes(StandardCharsets.UTF_8)).addListener(f -> channel.close());
-                    transport.rejected(why);
+                    writeControl(Frame.ABORT, refusal.getBytes(StandardCharsets.UTF_8));
+                    transport.rejected(refusal);
+                    close(); // a fresh socket takes the small refusal whole: it was written, not queued
                     return;
                 }
                 peer = rank;
@@ -547,12 +583,12 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
                 transport.connected(this);
             }
             case Frame.GOODBYE -> {
-                String why = c.toString(StandardCharsets.UTF_8);
-                peerGone(new JcclException(transport.rank(), "transport", "rank " + peer + " closed its communicator"
+                String why = StandardCharsets.UTF_8.decode(c).toString();
+                peerGone(gone("rank " + peer + " closed its communicator"
                         + (why.isEmpty() ? "" : " after its job broke: " + why)));
             }
             case Frame.ABORT -> {
-                String why = c.toString(StandardCharsets.UTF_8);
+                String why = StandardCharsets.UTF_8.decode(c).toString();
                 if (!open) {
                     transport.handshakeFailed(this, why);
                 } else {
@@ -563,7 +599,15 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
         }
     }
 
-    // ---- failure --------------------------------------------------------------------------
+    private String remote() {
+        try {
+            return String.valueOf(channel.getRemoteAddress());
+        } catch (IOException e) {
+            return "the peer";
+        }
+    }
+
+    // ---- failure and closing ------------------------------------------------------------------
 
     private static final class ProtocolError extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -573,42 +617,46 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
         }
     }
 
-    private void protocolError(String why) {
-        fail(new JcclException(transport.rank(), "transport", "rank " + peer + " sent a malformed frame: " + why
-                + "; connection closed"));
-        channel.close();
+    private JcclException gone(String why) {
+        return new JcclException(transport.rank(), "transport", why);
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        peerGone(new JcclException(transport.rank(), "transport", "lost the connection to rank " + peer
-                + " (did it exit or crash?)"));
+    private void protocolError(String why) {
+        fail(gone("rank " + peer + " sent a malformed frame: " + why + "; connection closed"));
+        if (!open) {
+            transport.handshakeFailed(this, "malformed frame: " + why);
+        }
+        close();
+    }
+
+    private void endOfStream() {
+        peerGone(gone("lost the connection to rank " + peer + " (did it exit or crash?)"));
         if (!open) {
             transport.handshakeFailed(this, "connection closed during the handshake");
         }
-        header.release();
+        close();
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(new JcclException(transport.rank(), "transport", "connection to rank " + peer + " failed: " + cause, cause));
-        ctx.close();
+    private void lost(IOException e) {
+        peerGone(gone("connection to rank " + peer + " failed: " + e));
+        if (!open) {
+            transport.handshakeFailed(this, "connection failed during the handshake: " + e.getMessage());
+        }
+        close();
     }
 
     /** Writes an ABORT frame carrying {@code why}; the peer fails everything it has pending. */
     void sendAbort(String why) {
-        if (open && channel.isActive()) {
+        if (isOpen()) {
             writeControl(Frame.ABORT, why.getBytes(StandardCharsets.UTF_8));
         }
     }
 
     /** Tells the peer this rank closes, and why its job broke if it did (empty when it did not). */
-    ChannelFuture sendGoodbye(String brokenBy) {
-        return writeControl(Frame.GOODBYE, brokenBy.getBytes(StandardCharsets.UTF_8));
-    }
-
-    Channel channel() {
-        return channel;
+    void sendGoodbye(String brokenBy) {
+        if (isOpen()) {
+            writeControl(Frame.GOODBYE, brokenBy.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** Fails every pending operation of this connection with {@code cause}, once; later posts fail at once. */
@@ -621,55 +669,79 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
      * no longer complete, but keeps whole messages that already arrived, so that a receive posted later
      * still gets them.
      */
-    void peerGone(JcclException cause) {
+    private void peerGone(JcclException cause) {
         fail(cause, true);
     }
 
     private void fail(JcclException cause, boolean keepArrived) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause;
         List<Operation> failed = new ArrayList<>();
-        List<Early> dropped = new ArrayList<>();
-        synchronized (this) {
-            if (failure != null) {
-                return;
-            }
-            failure = cause;
-            posted.values().forEach(failed::addAll);
-            awaitingData.values().forEach(failed::addAll);
-            awaitingCts.values().forEach(failed::addAll);
-            posted.clear();
-            awaitingData.clear();
-            awaitingCts.clear();
-            for (ArrayDeque<Early> q : early.values()) {
-                q.removeIf(e -> {
-                    boolean drop = !keepArrived || e.announced || !e.complete;
-                    if (drop) {
-                        dropped.add(e);
-                    }
-                    return drop;
-                });
-            }
-            arrivedOnly = keepArrived;
-        }
-        for (Early e : dropped) {
-            if (e.adopter != null) {
-                failed.add(e.adopter);
-            }
-            if (e.data != null && e.complete) {
-                e.data.release();
-            }
-        }
-        failed.forEach(op -> op.fail(cause));
-        Channel ch = channel;
-        if (ch != null) {
-            onLoop(() -> {
-                if (target != null) {
-                    target.fail(cause);
-                    target = null;
-                    discard(payloadLeft);
+        posted.values().forEach(failed::addAll);
+        awaitingData.values().forEach(failed::addAll);
+        awaitingCts.values().forEach(failed::addAll);
+        posted.clear();
+        awaitingData.clear();
+        awaitingCts.clear();
+        for (ArrayDeque<Early> q : early.values()) {
+            q.removeIf(e -> {
+                boolean drop = !keepArrived || e.announced || !e.complete;
+                if (drop && e.adopter != null) {
+                    failed.add(e.adopter);
                 }
-                ch.config().setAutoRead(true);
+                return drop;
             });
         }
+        arrivedOnly = keepArrived;
+        if (target != null) {
+            failed.add(target);
+            target = null;
+            discard(payloadLeft);
+        }
+        for (Outgoing o : out) {
+            if (o.op != null && !keepArrived) {
+                failed.add(o.op);
+            }
+        }
+        if (readPaused) {
+            readPaused = false;
+            interest();
+        }
+        failed.forEach(op -> op.fail(cause));
+    }
+
+    /** Closes the socket; sends still queued fail. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!out.isEmpty()) {
+            transport.outputPending(-1);
+        }
+        JcclException why = failure != null ? failure : gone("the connection to rank " + peer + " is closed");
+        for (Outgoing o : out) {
+            if (o.op != null) {
+                o.op.fail(why);
+            }
+        }
+        out.clear();
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing a socket that failed: nothing more to learn
+        }
+    }
+
+    /** Why a message of {@code length} bytes with {@code check} cannot complete {@code op}, or null when it can. */
+    private JcclException wrong(long check, int length, Operation op) {
+        if (check != op.check) {
+            return new CheckMismatch(transport.rank(), peer, op.check, check); // says more than a length would
+        }
+        return length != op.length ? mismatch(length, op.length) : null;
     }
 
     private JcclException mismatch(int message, int receive) {
@@ -684,6 +756,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Poste
     /** The oldest entry queued under {@code tag}, removed, or null. */
     private static <T> T poll(Map<Long, ArrayDeque<T>> m, long tag) {
         ArrayDeque<T> q = m.get(tag);
-        return q == null ? null : q.poll();
+        if (q == null) {
+            return null;
+        }
+        T t = q.poll();
+        if (q.isEmpty()) {
+            m.remove(tag); // every collective has a tag of its own: keep the maps small
+        }
+        return t;
     }
 }

@@ -1,40 +1,38 @@
 package org.jccl.transport.tcp;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.spi.Completion;
+import org.jccl.spi.Placement;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 import org.jccl.spi.TransportContext;
 
 /**
- * The {@code tcp} transport: one Netty connection per pair of ranks (the higher rank connects to
- * the lower), TCP_NODELAY, and one thread per rank ({@link ProgressLoop}) that both drives the I/O
- * and runs the collectives. Addresses travel through the SPI's bootstrap channel.
+ * The {@code tcp} transport: one non-blocking socket per pair of ranks (the higher rank connects
+ * to the lower), TCP_NODELAY, driven by whichever thread waits ({@link SocketDriver}). Addresses
+ * travel through the SPI's bootstrap channel, with each rank's {@link Placement}, so that a rank
+ * knows whether ranks outnumber its cores.
+ *
+ * <p>Why plain NIO and not Netty's event loops: a Netty event loop belongs to one thread, so every
+ * blocking call had to be handed to that thread and its result handed back, two wake-ups per
+ * collective; on this project's 2-core machines that put a 2-rank 8 B all-reduce at 160 µs against
+ * Open MPI's 11 µs (docs/performance.md).
  */
-final class TcpTransport implements Transport {
+final class TcpTransport implements Transport, SocketDriver.Sockets {
     private final int rank;
     private final int size;
     private final long jobId;
@@ -42,13 +40,18 @@ final class TcpTransport implements Transport {
     private final int eagerLimit;
     private final long earlyLimit;
     private final long timeoutNanos;
-    private final ProgressLoop progress;
-    private final AtomicReferenceArray<PeerConnection> peers;
-    private final CountDownLatch ready;
-    private final List<PeerConnection> all = new ArrayList<>();
-    private Channel server;
-    private volatile String handshakeError;
-    private volatile String refusal;
+    private final SocketDriver driver;
+    private final PeerConnection[] peers;
+    /** Connections still in their handshake; driver only. */
+    private final List<PeerConnection> handshaking = new ArrayList<>();
+    private ServerSocketChannel server;
+    private int connected;
+    private String handshakeError;
+    private String refusal;
+    /** Operations posted and not finished; changed by the driver only. */
+    private volatile int outstanding;
+    /** Connections with frames still to write; changed by the driver only. */
+    private volatile int output;
     private volatile JcclException aborted;
     private volatile boolean closed;
 
@@ -61,9 +64,8 @@ final class TcpTransport implements Transport {
         this.earlyLimit = Configuration.longProperty(Configuration.PROP_TCP_UNEXPECTED_LIMIT,
                 Configuration.DEFAULT_TCP_UNEXPECTED_LIMIT);
         this.timeoutNanos = ctx.timeout().toNanos();
-        this.peers = new AtomicReferenceArray<>(size);
-        this.ready = new CountDownLatch(size - 1);
-        this.progress = new ProgressLoop("jccl-tcp-r" + rank);
+        this.peers = new PeerConnection[size];
+        this.driver = new SocketDriver("jccl-tcp-r" + rank, this);
     }
 
     /** Binds, publishes its address, connects to every peer, and returns once all handshakes are done. */
@@ -71,6 +73,7 @@ final class TcpTransport implements Transport {
         TcpTransport t = new TcpTransport(ctx);
         try {
             t.connectAll(ctx);
+            t.driver.start();
             return t;
         } catch (RuntimeException e) {
             t.close();
@@ -81,43 +84,38 @@ final class TcpTransport implements Transport {
     private void connectAll(TransportContext ctx) {
         long deadline = System.nanoTime() + ctx.timeout().toNanos();
         InetAddress local = InterfaceAddress.choose(rank, ctx.socketInterface(), ctx.rendezvousHost());
-        boolean epoll = Epoll.isAvailable();
-        Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        ServerBootstrap sb = new ServerBootstrap().group(progress.eventLoop()).channel(serverClass)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer(true, -1));
         try {
-            server = sb.bind(new InetSocketAddress(local, 0)).sync().channel();
-        } catch (Exception e) {
+            server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress(local, 0), Math.max(64, size));
+            server.configureBlocking(false);
+            server.register(driver.selector(), SelectionKey.OP_ACCEPT);
+        } catch (IOException e) {
             throw new JcclException(rank, "connect", "cannot listen on " + local.getHostAddress() + ": " + e, e);
         }
-        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        int port = ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
         byte[] addr = local.getAddress();
-        byte[][] book = ctx.bootstrap().allGather(ByteBuffer.allocate(1 + addr.length + 4)
-                .put((byte) addr.length).put(addr).putInt(port).array());
-        Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        Placement placement = Placement.here();
+        byte[] where = placement.encode();
+        byte[][] book = ctx.bootstrap().allGather(ByteBuffer.allocate(1 + addr.length + 4 + where.length)
+                .put((byte) addr.length).put(addr).putInt(port).put(where).array());
+        Placement[] all = new Placement[size];
+        for (int p = 0; p < size; p++) {
+            all[p] = Placement.decode(ByteBuffer.wrap(book[p], 1 + book[p][0] + 4, book[p].length - 5 - book[p][0]));
+        }
+        driver.oversubscribed(placement.oversubscribed(all));
         for (int p = 0; p < rank; p++) {
-            InetSocketAddress remote = decode(book[p]);
-            connect(new Bootstrap().group(progress.eventLoop()).channel(clientClass).option(ChannelOption.TCP_NODELAY, true)
-                    .handler(initializer(false, p)), remote, p, deadline);
+            int peer = p;
+            SocketChannel ch = connect(decode(book[p]), p, deadline);
+            driver.withLock(() -> register(ch, false, peer, deadline));
         }
-        try {
-            while (!ready.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                if (System.nanoTime() >= deadline) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JcclException(rank, "connect", "interrupted while connecting", e);
-        }
+        driver.withLock(() -> driver.driveUntil(() -> connected == size - 1 || handshakeError != null, deadline));
         if (handshakeError != null) {
             throw new JcclException(rank, "connect", handshakeError);
         }
-        if (ready.getCount() > 0) {
+        if (connected < size - 1) {
             List<Integer> missing = new ArrayList<>();
             for (int p = 0; p < size; p++) {
-                if (p != rank && peers.get(p) == null) {
+                if (p != rank && peers[p] == null) {
                     missing.add(p);
                 }
             }
@@ -126,16 +124,22 @@ final class TcpTransport implements Transport {
         }
     }
 
-    private void connect(Bootstrap b, InetSocketAddress remote, int p, long deadline) {
-        Throwable last = null;
-        while (System.nanoTime() < deadline && handshakeError == null) {
-            int left = (int) Math.max(1, Math.min(10_000, (deadline - System.nanoTime()) / 1_000_000));
-            ChannelFuture f = b.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, left).connect(remote)
-                    .awaitUninterruptibly();
-            if (f.isSuccess()) {
-                return;
+    /** A blocking connect, retried until the deadline (the peer's listening socket exists already). */
+    private SocketChannel connect(InetSocketAddress remote, int p, long deadline) {
+        IOException last = null;
+        while (System.nanoTime() < deadline && aborted == null) {
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open();
+                int left = (int) Math.max(1, Math.min(10_000, (deadline - System.nanoTime()) / 1_000_000));
+                ch.socket().connect(remote, left);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.configureBlocking(false);
+                return ch;
+            } catch (IOException e) {
+                last = e;
+                closeQuietly(ch);
             }
-            last = f.cause();
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -147,18 +151,23 @@ final class TcpTransport implements Transport {
                 + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
-    private ChannelInitializer<Channel> initializer(boolean acceptor, int expectedPeer) {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                PeerConnection c = new PeerConnection(TcpTransport.this, acceptor, expectedPeer);
-                synchronized (all) {
-                    all.add(c);
-                }
-                ch.config().setRecvByteBufAllocator(new PostedReceiveAllocator(c));
-                ch.pipeline().addLast(c);
+    private void register(SocketChannel ch, boolean acceptor, int expectedPeer, long handshakeDeadline) {
+        try {
+            SelectionKey key = ch.register(driver.selector(), SelectionKey.OP_READ);
+            handshaking.add(new PeerConnection(this, ch, key, acceptor, expectedPeer, handshakeDeadline));
+        } catch (IOException e) {
+            closeQuietly(ch);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // it never carried anything
             }
-        };
+        }
     }
 
     private static InetSocketAddress decode(byte[] entry) {
@@ -172,7 +181,59 @@ final class TcpTransport implements Transport {
         }
     }
 
-    // ---- called by connections ------------------------------------------------------------
+    // ---- SocketDriver.Sockets ---------------------------------------------------------------
+
+    @Override
+    public void ready(SelectionKey key) {
+        if (key.attachment() instanceof PeerConnection c) {
+            if (key.isReadable()) {
+                c.readable();
+            }
+            if (key.isValid() && key.isWritable()) {
+                c.writable();
+            }
+        } else if (key.isAcceptable()) {
+            accept();
+        }
+    }
+
+    private void accept() {
+        try {
+            SocketChannel ch;
+            while ((ch = server.accept()) != null) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.configureBlocking(false);
+                // a peer that does not finish the handshake in time (a stranger, a stuck process) is cut off
+                register(ch, true, -1, System.nanoTime() + timeoutNanos);
+            }
+        } catch (IOException e) {
+            // a connection that failed while being accepted: its rank reconnects or times out
+        }
+    }
+
+    @Override
+    public boolean busy() {
+        return outstanding > 0 || output > 0;
+    }
+
+    @Override
+    public long expireHandshakes(long now) {
+        long next = Long.MAX_VALUE;
+        for (Iterator<PeerConnection> it = handshaking.iterator(); it.hasNext(); ) {
+            PeerConnection c = it.next();
+            if (c.isOpen() || c.isClosed()) {
+                it.remove();
+            } else if (c.handshakeExpired(now)) {
+                c.close();
+                it.remove();
+            } else {
+                next = Math.min(next, c.handshakeDeadline() - now);
+            }
+        }
+        return next;
+    }
+
+    // ---- called by connections --------------------------------------------------------------
 
     int rank() {
         return rank;
@@ -198,24 +259,33 @@ final class TcpTransport implements Transport {
         return earlyLimit;
     }
 
-    long timeoutNanos() {
-        return timeoutNanos;
+    void outputPending(int delta) {
+        output += delta;
+    }
+
+    void operationStarted() {
+        outstanding++;
+    }
+
+    void operationFinished() {
+        outstanding--;
     }
 
     void connected(PeerConnection c) {
-        if (!peers.compareAndSet(c.peer(), null, c)) {
+        if (peers[c.peer()] != null) {
             c.fail(new JcclException(rank, "connect", "rank " + c.peer() + " connected twice"));
-            c.channel().close();
+            c.close();
             return;
         }
-        ready.countDown();
+        peers[c.peer()] = c;
+        connected++;
     }
 
     void handshakeFailed(PeerConnection c, String why) {
-        if (handshakeError == null && peers.get(c.peer()) == null && c.peer() >= 0 && c.peer() < rank) {
+        if (handshakeError == null && c.peer() >= 0 && c.peer() < rank && peers[c.peer()] == null) {
             handshakeError = "handshake with rank " + c.peer() + " failed: " + why;
         }
-        c.channel().close();
+        c.close();
     }
 
     void rejected(String why) {
@@ -231,67 +301,86 @@ final class TcpTransport implements Transport {
         return why.length() > Frame.MAX_CONTROL_PAYLOAD / 4 ? why.substring(0, Frame.MAX_CONTROL_PAYLOAD / 4) + "..." : why;
     }
 
-    // ---- SPI ------------------------------------------------------------------------------
+    // ---- SPI --------------------------------------------------------------------------------
 
     @Override
     public Progress progress() {
-        return progress;
+        return driver;
     }
 
     @Override
     public void send(int peer, long tag, ByteBuffer buf, Completion done) {
-        Operation op = new Operation(tag, buf, done);
-        PeerConnection c = connection(peer, op);
-        if (c != null) {
-            c.send(op);
-        }
+        send(peer, tag, 0, buf, done);
     }
 
     @Override
     public void recv(int peer, long tag, ByteBuffer buf, Completion done) {
-        Operation op = new Operation(tag, buf, done);
-        PeerConnection c = connection(peer, op);
-        if (c != null) {
-            c.recv(op);
+        recv(peer, tag, 0, buf, done);
+    }
+
+    @Override
+    public boolean carriesChecks() {
+        return true;
+    }
+
+    @Override
+    public void send(int peer, long tag, long check, ByteBuffer buf, Completion done) {
+        if (driver.driving()) {
+            post(true, peer, tag, check, buf, done);
+        } else {
+            driver.submit(() -> post(true, peer, tag, check, buf, done));
         }
     }
 
-    private PeerConnection connection(int peer, Operation op) {
+    @Override
+    public void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
+        if (driver.driving()) {
+            post(false, peer, tag, check, buf, done);
+        } else {
+            driver.submit(() -> post(false, peer, tag, check, buf, done));
+        }
+    }
+
+    private void post(boolean send, int peer, long tag, long check, ByteBuffer buf, Completion done) {
         JcclException a = aborted;
         if (a != null) {
-            op.fail(a);
-            return null;
+            done.failed(a);
+            return;
         }
         if (closed) {
-            op.fail(new JcclException(rank, "transport", "the transport is closed"));
-            return null;
+            done.failed(new JcclException(rank, "transport", "the transport is closed"));
+            return;
         }
-        return peers.get(peer);
+        Operation op = new Operation(this, tag, check, buf, done);
+        if (send) {
+            peers[peer].send(op);
+        } else {
+            peers[peer].recv(op);
+        }
     }
 
     @Override
     public void abort(JcclException cause) {
-        if (aborted != null) {
-            return;
-        }
-        for (int p = 0; p < size; p++) {
-            PeerConnection c = peers.get(p);
-            if (c != null) {
-                c.sendAbort(truncate(cause.getMessage()));
-            }
-        }
-        failAll(cause);
-    }
-
-    private void failAll(JcclException cause) {
-        synchronized (this) {
+        driver.submit(() -> {
             if (aborted != null) {
                 return;
             }
-            aborted = cause;
+            for (PeerConnection c : peers) {
+                if (c != null) {
+                    c.sendAbort(truncate(cause.getMessage()));
+                }
+            }
+            failAll(cause);
+        });
+    }
+
+    /** Driver only. */
+    private void failAll(JcclException cause) {
+        if (aborted != null) {
+            return;
         }
-        for (int p = 0; p < size; p++) {
-            PeerConnection c = peers.get(p);
+        aborted = cause;
+        for (PeerConnection c : peers) {
             if (c != null) {
                 c.fail(cause);
             }
@@ -303,33 +392,37 @@ final class TcpTransport implements Transport {
         if (closed) {
             return;
         }
-        closed = true;
-        List<ChannelFuture> goodbyes = new ArrayList<>();
-        JcclException broken = aborted;
-        String why = broken == null ? "" : truncate(broken.getMessage());
-        for (int p = 0; p < size; p++) {
-            PeerConnection c = peers.get(p);
-            if (c != null && c.channel().isActive()) {
-                goodbyes.add(c.sendGoodbye(why));
+        driver.withLock(() -> {
+            closed = true;
+            JcclException broken = aborted;
+            String why = broken == null ? "" : truncate(broken.getMessage());
+            for (PeerConnection c : peers) {
+                if (c != null) {
+                    c.sendGoodbye(why);
+                }
             }
-        }
-        for (ChannelFuture f : goodbyes) {
-            f.awaitUninterruptibly(1000);
-        }
-        JcclException gone = new JcclException(rank, "transport", "the transport is closed");
-        List<PeerConnection> conns;
-        synchronized (all) {
-            conns = new ArrayList<>(all);
-        }
-        for (PeerConnection c : conns) {
-            c.fail(gone);
-            if (c.channel() != null) {
-                c.channel().close().awaitUninterruptibly(1000);
+            // the goodbyes (and an abort's frames) reach the peers before the sockets close
+            driver.driveUntil(() -> Arrays.stream(peers).noneMatch(c -> c != null && c.isOpen() && c.hasOutput()),
+                    System.nanoTime() + 1_000_000_000L);
+            JcclException gone = new JcclException(rank, "transport", "the transport is closed");
+            for (PeerConnection c : handshaking) {
+                c.fail(gone);
+                c.close();
             }
-        }
-        if (server != null) {
-            server.close().awaitUninterruptibly(1000);
-        }
-        progress.shutdown();
+            for (PeerConnection c : peers) {
+                if (c != null) {
+                    c.fail(gone);
+                    c.close();
+                }
+            }
+            try {
+                if (server != null) {
+                    server.close();
+                }
+            } catch (IOException ignored) {
+                // the port is released with the process at the latest
+            }
+        });
+        driver.shutdown();
     }
 }

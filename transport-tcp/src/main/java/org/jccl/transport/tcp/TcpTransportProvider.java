@@ -4,7 +4,7 @@ import org.jccl.spi.Transport;
 import org.jccl.spi.TransportContext;
 import org.jccl.spi.TransportProvider;
 
-/** The {@code tcp} transport on Netty; portable to any machine. */
+/** The {@code tcp} transport on non-blocking sockets; portable to any machine. */
 public final class TcpTransportProvider implements TransportProvider {
     @Override
     public String name() {

@@ -1,11 +1,7 @@
 package org.jccl.transport.ucx;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +24,7 @@ import java.util.function.Supplier;
 import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.spi.Completion;
+import org.jccl.spi.Placement;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 import org.jccl.spi.TransportContext;
@@ -54,7 +51,8 @@ import org.openucx.jucx.ucp.UcpWorkerParams;
  * A wait polls without system calls for a few microseconds before it starts yielding the core,
  * except where more ranks share the machine than it has cores: there the peer a rank waits for may
  * be waiting for this very core. Endpoints are made from worker addresses exchanged through the
- * bootstrap (with a machine identity, to count the ranks on this machine), with peer error handling.
+ * bootstrap (with each rank's {@link Placement}, to tell whether ranks outnumber the cores), with
+ * peer error handling.
  *
  * <p>UCX tag = sender rank (upper 24 bits) | SPI tag (lower 40 bits), matched with a full mask, so
  * a receive names its source. Two more tag kinds carry control messages: ABORT (the sender's job
@@ -266,19 +264,18 @@ final class UcxTransport implements Transport, Progress {
             a.duplicate().get(bytes);
             return bytes;
         }, deadline);
-        byte[] machine = machine();
-        byte[][] book = ctx.bootstrap().allGather(ByteBuffer.allocate(4 + machine.length + address.length)
-                .putInt(machine.length).put(machine).put(address).array());
-        int local = 0;
+        Placement placement = Placement.here();
+        byte[] where = placement.encode();
+        byte[][] book = ctx.bootstrap().allGather(ByteBuffer.allocate(where.length + address.length).put(where)
+                .put(address).array());
+        Placement[] all = new Placement[size];
         for (int p = 0; p < size; p++) {
             ByteBuffer entry = ByteBuffer.wrap(book[p]);
-            byte[] m = new byte[entry.getInt()];
-            entry.get(m);
-            local += Arrays.equals(m, machine) ? 1 : 0;
-            book[p] = Arrays.copyOfRange(book[p], 4 + m.length, book[p].length);
+            all[p] = Placement.decode(entry);
+            book[p] = Arrays.copyOfRange(book[p], entry.position(), book[p].length);
         }
-        // more ranks here than cores: a peer waited for may need this very core, so waits yield at once
-        busyNanos = local > Runtime.getRuntime().availableProcessors() ? 0 : BUSY_NANOS;
+        // more ranks on these cores than cores: a peer waited for may need this very core, so waits yield at once
+        busyNanos = placement.oversubscribed(all) ? 0 : BUSY_NANOS;
         call(() -> {
             endpoints = new UcpEndpoint[size];
             for (int p = 0; p < size; p++) {
@@ -296,19 +293,6 @@ final class UcxTransport implements Transport, Progress {
             return null;
         }, deadline);
         ctx.bootstrap().barrier();
-    }
-
-    /** Which machine (kernel) this process runs on: ranks that share one share its cores. */
-    private static byte[] machine() {
-        try {
-            return Files.readAllBytes(Path.of("/proc/sys/kernel/random/boot_id"));
-        } catch (IOException | RuntimeException e) {
-            try {
-                return InetAddress.getLocalHost().getHostName().getBytes(StandardCharsets.UTF_8);
-            } catch (IOException x) {
-                return new byte[0];
-            }
-        }
     }
 
     /** Runs {@code task} on the worker thread and waits for its result. */
