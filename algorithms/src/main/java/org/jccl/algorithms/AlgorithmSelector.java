@@ -18,6 +18,10 @@ public final class AlgorithmSelector {
     public static final int BROADCAST_SMALL_BYTES = 64 * 1024;
     /** Reduces up to this many bytes use the binomial tree. */
     public static final int REDUCE_SMALL_BYTES = 64 * 1024;
+    /** All-gathers of up to this many bytes (gathered) use Bruck's algorithm. */
+    public static final int ALLGATHER_SMALL_BYTES = 64 * 1024;
+    /** Reduce-scatters of up to this many bytes (the whole input) use recursive halving. */
+    public static final int REDUCESCATTER_SMALL_BYTES = 64 * 1024;
 
     private final Map<Collective, String> forced = new EnumMap<>(Collective.class);
 
@@ -51,7 +55,10 @@ public final class AlgorithmSelector {
         return null;
     }
 
-    /** The algorithm for {@code c} moving {@code bytes} (the per-rank vector) among {@code ranks} ranks. */
+    /**
+     * The algorithm for {@code c} moving {@code bytes} among {@code ranks} ranks: the per-rank vector,
+     * or for all-gather and reduce-scatter the whole buffer of p blocks.
+     */
     public String choose(Collective c, long bytes, int ranks) {
         String f = forced.get(c);
         if (f != null) {
@@ -64,6 +71,9 @@ public final class AlgorithmSelector {
                     ? BinomialBroadcast.NAME : PipelinedChainBroadcast.NAME;
             case REDUCE -> bytes <= REDUCE_SMALL_BYTES || ranks <= 2
                     ? BinomialReduce.NAME : ReduceScatterGatherReduce.NAME;
+            case ALLGATHER -> bytes <= ALLGATHER_SMALL_BYTES ? BruckAllGather.NAME : RingAllGather.NAME;
+            case REDUCESCATTER -> bytes <= REDUCESCATTER_SMALL_BYTES
+                    ? RecursiveHalvingReduceScatter.NAME : RingReduceScatter.NAME;
             default -> c.algorithms().get(0);
         };
     }

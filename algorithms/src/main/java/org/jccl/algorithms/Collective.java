@@ -8,10 +8,10 @@ public enum Collective {
     BROADCAST("broadcast", BinomialBroadcast.NAME, PipelinedChainBroadcast.NAME),
     SCATTER("scatter", BinomialScatter.NAME),
     GATHER("gather", BinomialGather.NAME),
-    ALLGATHER("allGather", RingAllGather.NAME),
+    ALLGATHER("allGather", RingAllGather.NAME, BruckAllGather.NAME),
     REDUCE("reduce", BinomialReduce.NAME, ReduceScatterGatherReduce.NAME),
     ALLREDUCE("allReduce", RecursiveDoublingAllReduce.NAME, RingAllReduce.NAME, HalvingDoublingAllReduce.NAME),
-    REDUCESCATTER("reduceScatter", RingReduceScatter.NAME),
+    REDUCESCATTER("reduceScatter", RingReduceScatter.NAME, RecursiveHalvingReduceScatter.NAME),
     ALLTOALL("allToAll", PairwiseAllToAll.NAME),
     BARRIER("barrier", DisseminationBarrier.NAME);
 

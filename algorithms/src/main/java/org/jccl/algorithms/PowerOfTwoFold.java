@@ -33,6 +33,21 @@ final class PowerOfTwoFold {
         return v < extra ? 2 * v + 1 : v + extra;
     }
 
+    /** The lowest real rank virtual rank {@code v} stands for ({@code v = q}: p, past the last). */
+    int firstRank(int v) {
+        return v < extra ? 2 * v : v + extra;
+    }
+
+    /** True for an even rank below the fold, which hands its vector over and sits the rounds out. */
+    boolean sitsOut() {
+        return virtualRank < 0;
+    }
+
+    /** True for an odd rank below the fold, which plays the rounds for itself and the even rank below. */
+    boolean standsIn() {
+        return rank < 2 * extra && rank % 2 == 1;
+    }
+
     /** The fold: even ranks below 2e send {@code data}, odd ones reduce it in (through {@code tmp}). */
     void in(Exchange x, ByteBuffer data, ByteBuffer tmp, DataType type, ReduceOp op) {
         if (rank < 2 * extra) {

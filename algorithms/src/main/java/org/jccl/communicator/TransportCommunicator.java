@@ -26,12 +26,14 @@ import org.jccl.algorithms.BinomialGather;
 import org.jccl.algorithms.BinomialReduce;
 import org.jccl.algorithms.BinomialScatter;
 import org.jccl.algorithms.BlockLayout;
+import org.jccl.algorithms.BruckAllGather;
 import org.jccl.algorithms.Collective;
 import org.jccl.algorithms.DisseminationBarrier;
 import org.jccl.algorithms.HalvingDoublingAllReduce;
 import org.jccl.algorithms.PairwiseAllToAll;
 import org.jccl.algorithms.PipelinedChainBroadcast;
 import org.jccl.algorithms.RecursiveDoublingAllReduce;
+import org.jccl.algorithms.RecursiveHalvingReduceScatter;
 import org.jccl.algorithms.ReduceScatterGatherReduce;
 import org.jccl.algorithms.RingAllGather;
 import org.jccl.algorithms.RingAllReduce;
@@ -287,11 +289,16 @@ public final class TransportCommunicator implements Communicator {
         }
         ByteBuffer data = Windows.of(recv);
         ByteBuffer own = inPlace ? null : Windows.of(send);
-        return collective(Collective.ALLGATHER, op, RingAllGather.NAME, blocks.total(), null, null, -1, counts, x -> {
+        String algo = selector.choose(Collective.ALLGATHER, blocks.total(), size);
+        return collective(Collective.ALLGATHER, op, algo, blocks.total(), null, null, -1, counts, x -> {
             if (own != null) {
                 Windows.copy(own, blocks.window(data, rank));
             }
-            RingAllGather.run(x, data, blocks);
+            if (algo.equals(BruckAllGather.NAME)) {
+                BruckAllGather.run(x, data, blocks);
+            } else {
+                RingAllGather.run(x, data, blocks);
+            }
         });
     }
 
@@ -406,8 +413,13 @@ public final class TransportCommunicator implements Communicator {
         }
         ByteBuffer s = Windows.of(send);
         ByteBuffer r = inPlace ? blocks.window(s, rank) : Windows.of(recv);
-        return collective(Collective.REDUCESCATTER, name, RingReduceScatter.NAME, blocks.total(), type, op, -1, counts, x -> {
-            RingReduceScatter.outOfPlace(x, s, blocks, r, type, op);
+        String algo = selector.choose(Collective.REDUCESCATTER, blocks.total(), size);
+        return collective(Collective.REDUCESCATTER, name, algo, blocks.total(), type, op, -1, counts, x -> {
+            if (algo.equals(RecursiveHalvingReduceScatter.NAME)) {
+                RecursiveHalvingReduceScatter.run(x, s, blocks, r, type, op);
+            } else {
+                RingReduceScatter.outOfPlace(x, s, blocks, r, type, op);
+            }
             if (op == ReduceOp.AVG) {
                 ReductionKernel.divide(r, type, size);
             }

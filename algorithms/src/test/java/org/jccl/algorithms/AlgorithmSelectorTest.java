@@ -18,6 +18,10 @@ class AlgorithmSelectorTest {
         assertEquals("chain", s.choose(Collective.BROADCAST, 1 << 20, 8));
         assertEquals("reduce_scatter_gather", s.choose(Collective.REDUCE, 1 << 20, 8));
         assertEquals("pairwise", s.choose(Collective.ALLTOALL, 1 << 20, 8));
+        assertEquals("bruck", s.choose(Collective.ALLGATHER, 4096, 5));
+        assertEquals("ring", s.choose(Collective.ALLGATHER, 1 << 20, 5));
+        assertEquals("recursive_halving", s.choose(Collective.REDUCESCATTER, 4096, 5));
+        assertEquals("ring", s.choose(Collective.REDUCESCATTER, 1 << 20, 5));
     }
 
     @Test

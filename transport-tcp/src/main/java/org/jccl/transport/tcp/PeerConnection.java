@@ -259,15 +259,18 @@ final class PeerConnection {
     /** Reads and handles whatever the socket has. */
     void readable() {
         try {
-            while (!closed && !readPaused) {
+            // a read that returns less than it asked for emptied the socket: stop there rather than
+            // pay a system call to hear so (the selector reports the socket again when more comes)
+            boolean drained = false;
+            while (!closed && !readPaused && !drained) {
                 if (state == State.TO_RECEIVE && !in.hasRemaining() && payloadLeft >= DIRECT_READ_MIN) {
-                    int n = channel.read(target.window.slice(targetFilled, (int) payloadLeft));
-                    if (n <= 0) {
-                        if (n < 0) {
-                            endOfStream();
-                        }
+                    int want = (int) payloadLeft;
+                    int n = channel.read(target.window.slice(targetFilled, want));
+                    if (n < 0) {
+                        endOfStream();
                         return;
                     }
+                    drained = n < want;
                     targetFilled += n;
                     payloadLeft -= n;
                     if (payloadLeft == 0) {
@@ -279,12 +282,11 @@ final class PeerConnection {
                     in.clear();
                     int n = channel.read(in);
                     in.flip();
-                    if (n <= 0) {
-                        if (n < 0) {
-                            endOfStream();
-                        }
+                    if (n < 0) {
+                        endOfStream();
                         return;
                     }
+                    drained = n < in.capacity();
                 }
                 while (in.hasRemaining() && !closed) {
                     step();
