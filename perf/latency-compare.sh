@@ -57,7 +57,7 @@ awk -F, '
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
-  FNR == 1 { split(FILENAME, parts, "/"); f = parts[length(parts)]; split(f, bits, "-"); next }
+  FNR == 1 { n = split(FILENAME, parts, "/"); split(parts[n], bits, "-"); next }
   {
     side = (bits[4] ~ /^jccl/) ? "jccl" : "openmpi"
     key = bits[2] " " bits[3] " " $2 " " $4

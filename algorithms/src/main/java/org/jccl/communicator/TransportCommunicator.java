@@ -9,10 +9,15 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jccl.Communicator;
@@ -75,7 +80,14 @@ public final class TransportCommunicator implements Communicator {
     private final AlgorithmSelector selector;
     private final long timeoutNanos;
     private final int chunkBytes;
-    private final ScratchPool scratch = new ScratchPool();
+    /** Scratch memory, one pool per collective in flight (a blocking one and the asynchronous ones). */
+    private final ConcurrentLinkedQueue<ScratchPool> scratch = new ConcurrentLinkedQueue<>();
+    /**
+     * Runs asynchronous collectives, each on a thread of its own while it is in flight (up to
+     * {@code jccl.asyncCollectives} at once, the rest queue in issue order), so that collectives
+     * issued back to back overlap on the wire: their messages carry their own sequence numbers.
+     */
+    private final ThreadPoolExecutor asyncRunner;
     private final CommunicatorStatus status = new CommunicatorStatus();
     private final ExecutorService ownThread;
     private final Executor jobs;
@@ -99,6 +111,15 @@ public final class TransportCommunicator implements Communicator {
         this.selector = selector;
         this.timeoutNanos = timeoutNanos;
         this.chunkBytes = chunkBytes;
+        int concurrent = Configuration.intProperty(Configuration.PROP_ASYNC_COLLECTIVES,
+                Configuration.DEFAULT_ASYNC_COLLECTIVES);
+        this.asyncRunner = new ThreadPoolExecutor(concurrent, concurrent, 1, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "jccl-async-r" + rank);
+                    t.setDaemon(true);
+                    return t;
+                });
+        asyncRunner.allowCoreThreadTimeOut(true);
         Progress p = transport.progress();
         if (p != null) {
             this.ownThread = null;
@@ -704,7 +725,11 @@ public final class TransportCommunicator implements Communicator {
         }
         long tag = nextTag(call);
         long seq = sequence;
-        jobs.execute(new CollectiveJob(() -> execute(call, tag, seq), f));
+        try {
+            asyncRunner.execute(new CollectiveJob(() -> execute(call, tag, seq), f));
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(new JcclException(rank, call.operation(), "the communicator is closed"));
+        }
         return f;
     }
 
@@ -722,8 +747,12 @@ public final class TransportCommunicator implements Communicator {
         usable(call.operation());
         Signature signature = CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
         boolean checked = signature != null && transport.carriesChecks();
+        ScratchPool pool = scratch.poll();
+        if (pool == null) {
+            pool = new ScratchPool();
+        }
         Exchange x = new Exchange(transport, rank, size, call.operation(), tag, checked ? signature.word() : 0, seq,
-                timeoutNanos, scratch, chunkBytes, status);
+                timeoutNanos, pool, chunkBytes, status);
         status.begin(call.operation(), call.algorithm(), seq, call.bytes());
         try {
             if (signature != null && !checked) {
@@ -744,6 +773,7 @@ public final class TransportCommunicator implements Communicator {
             throw j;
         } finally {
             status.end();
+            scratch.add(pool);
         }
     }
 
@@ -786,7 +816,9 @@ public final class TransportCommunicator implements Communicator {
             if (ownThread != null) {
                 ownThread.shutdown();
             }
-            scratch.release();
+            asyncRunner.shutdown();
+            scratch.forEach(ScratchPool::release);
+            scratch.clear();
             try {
                 rendezvous.close();
             } catch (Exception e) {

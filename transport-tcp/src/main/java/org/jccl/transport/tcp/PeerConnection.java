@@ -5,81 +5,41 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.jccl.JcclException;
-import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.SecretProof;
 
 /**
- * One TCP connection to one peer, on a non-blocking socket: the handshake, the frame decoder, the
- * matching of messages to receives (FIFO per tag) and the queue of frames still to write. Only the
- * thread driving the transport ({@link SocketDriver}) touches it, so nothing here locks.
+ * One TCP connection to one peer, on a non-blocking socket: the handshake, the frame decoder and
+ * the queue of frames still to write; which receive a message belongs to is its
+ * {@link MessageMatcher}'s business. Only the thread driving the transport ({@link SocketDriver})
+ * touches it, so nothing here locks.
  *
  * <p>Reading: bytes go through a 64 KiB buffer and are parsed from there, except the rest of a
  * payload of at least {@link #DIRECT_READ_MIN} bytes whose receive is posted, which the kernel
- * copies straight into the receive window. Writing: a frame is written at once with a gathering
- * write of its header and the sender's window; what the socket does not take waits in the queue
- * until the socket is writable, and a send completes when its last byte is written.
+ * copies straight into the receive window. Writing: a frame goes to the socket at once
+ * ({@link FrameQueue}); what the socket does not take waits until it is writable.
  */
-final class PeerConnection {
+final class PeerConnection implements MessageMatcher.Wire {
     private static final String PURPOSE = "jccl-tcp";
     /** Payloads at least this long are read straight into the posted receive window. */
     private static final int DIRECT_READ_MIN = 8 * 1024;
     private static final int READ_BUFFER_BYTES = 64 * 1024;
-    /** Frames one gathering write takes at most. */
-    private static final int GATHER = 16;
 
     private enum State { HEADER, TO_RECEIVE, TO_EARLY, DISCARD, CONTROL }
-
-    /** A message that arrived before its receive: an eager payload (possibly still arriving) or an RTS. */
-    private static final class Early {
-        final boolean announced;
-        final int length;
-        final long check;
-        final ByteBuffer data;
-        boolean complete;
-        Operation adopter;
-
-        Early(boolean announced, int length, long check, ByteBuffer data) {
-            this.announced = announced;
-            this.length = length;
-            this.check = check;
-            this.data = data;
-        }
-    }
-
-    /** A frame waiting to be written: a header, an optional payload, the send to complete after it. */
-    private record Outgoing(ByteBuffer header, ByteBuffer payload, Operation op) {
-        boolean written() {
-            return !header.hasRemaining() && (payload == null || !payload.hasRemaining());
-        }
-    }
 
     private final TcpTransport transport;
     private final SocketChannel channel;
     private final SelectionKey key;
     private final boolean acceptor;
     private final long handshakeDeadline;
+    private final MessageMatcher matcher;
     private int peer;
     private boolean open;
     private boolean closed;
-
-    private final Map<Long, ArrayDeque<Operation>> posted = new HashMap<>();
-    private final Map<Long, ArrayDeque<Early>> early = new HashMap<>();
-    private final Map<Long, ArrayDeque<Operation>> awaitingData = new HashMap<>();
-    private final Map<Long, ArrayDeque<Operation>> awaitingCts = new HashMap<>();
-    private long earlyBytes;
     private boolean readPaused;
-    private JcclException failure;
-    /** After the peer left: only messages that already arrived can still be received. */
-    private boolean arrivedOnly;
 
-    private final ArrayDeque<Outgoing> out = new ArrayDeque<>();
-    private final ByteBuffer[] gather = new ByteBuffer[2 * GATHER];
+    private final FrameQueue out = new FrameQueue();
 
     private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).flip();
     private final ByteBuffer header = ByteBuffer.allocate(Frame.HEADER_BYTES);
@@ -87,7 +47,7 @@ final class PeerConnection {
     private long payloadLeft;
     private Operation target;
     private int targetFilled;
-    private Early earlyTarget;
+    private MessageMatcher.Early earlyTarget;
     private ByteBuffer control;
     private byte controlType;
     private byte[] nonce;
@@ -100,6 +60,8 @@ final class PeerConnection {
         this.acceptor = acceptor;
         this.peer = expectedPeer;
         this.handshakeDeadline = handshakeDeadline;
+        this.matcher = new MessageMatcher(this, transport.rank(), transport.eagerLimit(), transport.earlyLimit());
+        matcher.peer(expectedPeer);
         key.attach(this);
         if (acceptor) {
             nonce = SecretProof.nonce();
@@ -133,67 +95,26 @@ final class PeerConnection {
         return !out.isEmpty();
     }
 
-    // ---- posting ----------------------------------------------------------------------------
-
     void send(Operation op) {
-        if (failure != null) {
-            op.fail(failure);
-        } else if (op.length <= transport.eagerLimit()) {
-            write(Frame.header(Frame.EAGER, op.tag, op.length, op.check), op.length == 0 ? null : op.window, op);
-        } else {
-            queue(awaitingCts, op.tag).add(op);
-            write(Frame.header(Frame.RTS, op.tag, op.length, op.check), null, null);
-        }
+        matcher.send(op);
     }
 
     void recv(Operation op) {
-        if (failure != null && !arrivedOnly) {
-            op.fail(failure);
-            return;
-        }
-        Early e = poll(early, op.tag);
-        if (e == null) {
-            if (failure != null) {
-                op.fail(failure);
-            } else {
-                queue(posted, op.tag).add(op);
-            }
-            return;
-        }
-        JcclException wrong = wrong(e.check, e.length, op);
-        if (wrong != null) {
-            if (!e.announced) {
-                if (e.complete) {
-                    releaseEarly(e);
-                } else {
-                    e.adopter = op; // fails once the rest of it is read past
-                    return;
-                }
-            }
-            op.fail(wrong);
-        } else if (e.announced) {
-            queue(awaitingData, op.tag).add(op);
-            write(Frame.header(Frame.CTS, op.tag, 0, 0), null, null);
-        } else if (!e.complete) {
-            e.adopter = op;
-        } else {
-            releaseEarly(e);
-            op.window.put(0, e.data, 0, e.length);
-            op.succeed();
-        }
+        matcher.recv(op);
     }
 
     // ---- writing ----------------------------------------------------------------------------
 
-    private void write(ByteBuffer h, ByteBuffer payload, Operation op) {
+    @Override
+    public void write(ByteBuffer h, ByteBuffer payload, Operation op) {
         if (closed) {
             if (op != null) {
-                op.fail(failure != null ? failure : gone("the connection is closed"));
+                JcclException f = matcher.failure();
+                op.fail(f != null ? f : gone("the connection to rank " + peer + " is closed"));
             }
             return;
         }
-        out.add(new Outgoing(h, payload, op));
-        if (out.size() == 1) {
+        if (out.add(h, payload, op)) {
             flush();
             if (!out.isEmpty()) {
                 transport.outputPending(1);
@@ -213,34 +134,10 @@ final class PeerConnection {
         }
     }
 
-    /** Writes what the socket takes of the queue; completes the sends written whole. */
+    /** Writes what the socket takes of the queue. */
     private void flush() {
         try {
-            while (!out.isEmpty()) {
-                int n = 0;
-                for (Outgoing o : out) {
-                    if (n + 2 > gather.length) {
-                        break;
-                    }
-                    gather[n++] = o.header;
-                    if (o.payload != null) {
-                        gather[n++] = o.payload;
-                    }
-                }
-                long wrote = channel.write(gather, 0, n);
-                java.util.Arrays.fill(gather, 0, n, null);
-                boolean progressed = false;
-                while (!out.isEmpty() && out.peek().written()) {
-                    Outgoing o = out.poll();
-                    progressed = true;
-                    if (o.op != null) {
-                        o.op.succeed();
-                    }
-                }
-                if (!progressed && wrote == 0) {
-                    break; // the socket buffer is full: wait until it is writable
-                }
-            }
+            out.writeTo(channel);
         } catch (IOException e) {
             lost(e);
             return;
@@ -252,6 +149,12 @@ final class PeerConnection {
         if (key.isValid()) {
             key.interestOps((readPaused ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE));
         }
+    }
+
+    @Override
+    public void pauseReading(boolean pause) {
+        readPaused = pause;
+        interest(); // resumed: the selector reports what the kernel holds meanwhile
     }
 
     // ---- reading ----------------------------------------------------------------------------
@@ -299,55 +202,50 @@ final class PeerConnection {
         }
     }
 
+    /** Takes what the current state wants of the read buffer. */
     private void step() {
+        if (state == State.HEADER) {
+            int n = Math.min(header.remaining(), in.remaining());
+            header.put(header.position(), in, in.position(), n).position(header.position() + n);
+            in.position(in.position() + n);
+            if (!header.hasRemaining()) {
+                header.flip();
+                onHeader();
+            }
+            return;
+        }
+        int n = (int) Math.min(payloadLeft, in.remaining());
         switch (state) {
-            case HEADER -> {
-                int n = Math.min(header.remaining(), in.remaining());
-                header.put(header.position(), in, in.position(), n).position(header.position() + n);
-                in.position(in.position() + n);
-                if (!header.hasRemaining()) {
-                    header.flip();
-                    onHeader();
-                }
-            }
-            case TO_RECEIVE -> {
-                int n = (int) Math.min(payloadLeft, in.remaining());
-                target.window.put(targetFilled, in, in.position(), n);
-                in.position(in.position() + n);
-                targetFilled += n;
-                payloadLeft -= n;
-                if (payloadLeft == 0) {
-                    finishTarget();
-                }
-            }
+            case TO_RECEIVE -> target.window.put(targetFilled, in, in.position(), n);
+            case TO_EARLY -> earlyTarget.data.put(earlyTarget.length - (int) payloadLeft, in, in.position(), n);
+            case CONTROL -> control.put(control.position(), in, in.position(), n).position(control.position() + n);
+            default -> { } // DISCARD
+        }
+        in.position(in.position() + n);
+        targetFilled += state == State.TO_RECEIVE ? n : 0;
+        payloadLeft -= n;
+        if (payloadLeft == 0) {
+            finishPayload();
+        }
+    }
+
+    /** The payload the state was reading is whole. */
+    private void finishPayload() {
+        State was = state;
+        state = State.HEADER;
+        switch (was) {
+            case TO_RECEIVE -> finishTarget();
             case TO_EARLY -> {
-                int n = (int) Math.min(payloadLeft, in.remaining());
-                earlyTarget.data.put(earlyTarget.length - (int) payloadLeft, in, in.position(), n);
-                in.position(in.position() + n);
-                payloadLeft -= n;
-                if (payloadLeft == 0) {
-                    finishEarly();
-                }
-            }
-            case DISCARD -> {
-                int n = (int) Math.min(payloadLeft, in.remaining());
-                in.position(in.position() + n);
-                payloadLeft -= n;
-                if (payloadLeft == 0) {
-                    state = State.HEADER;
-                }
+                MessageMatcher.Early e = earlyTarget;
+                earlyTarget = null;
+                matcher.arrived(e);
             }
             case CONTROL -> {
-                int n = (int) Math.min(payloadLeft, in.remaining());
-                control.put(control.position(), in, in.position(), n).position(control.position() + n);
-                in.position(in.position() + n);
-                payloadLeft -= n;
-                if (payloadLeft == 0) {
-                    state = State.HEADER;
-                    onControl(controlType, control.flip());
-                }
+                ByteBuffer c = control;
+                control = null;
+                onControl(controlType, c.flip());
             }
-            default -> throw new IllegalStateException(state.toString());
+            default -> { } // DISCARD
         }
     }
 
@@ -378,28 +276,32 @@ final class PeerConnection {
                     throw new ProtocolError("EAGER frame of " + length + " B exceeds the eager limit of "
                             + transport.eagerLimit() + " B (do all ranks use the same jccl.tcp.eagerLimit?)");
                 }
-                onEager(tag, (int) length, check);
+                matcher.onEager(tag, (int) length, check);
             }
             case Frame.RTS -> {
                 if (length > Integer.MAX_VALUE) {
                     throw new ProtocolError("RTS for " + length + " B exceeds the 2 GiB message limit");
                 }
-                onRts(tag, (int) length, check);
+                matcher.onRts(tag, (int) length, check);
             }
-            case Frame.CTS -> onCts(tag);
-            case Frame.DATA -> onData(tag, length);
+            case Frame.CTS -> {
+                if (!matcher.onCts(tag)) {
+                    throw new ProtocolError("CTS for a tag this rank never announced");
+                }
+            }
+            case Frame.DATA -> {
+                String wrong = matcher.onData(tag, length);
+                if (wrong != null) {
+                    throw new ProtocolError(wrong);
+                }
+            }
             case Frame.CHALLENGE, Frame.HELLO, Frame.ABORT, Frame.GOODBYE -> {
                 if (length > Frame.MAX_CONTROL_PAYLOAD) {
                     throw new ProtocolError(Frame.typeName(type) + " payload of " + length + " B is too long");
                 }
                 controlType = type;
                 control = ByteBuffer.allocate((int) length);
-                payloadLeft = length;
-                state = State.CONTROL;
-                if (length == 0) {
-                    state = State.HEADER;
-                    onControl(type, control);
-                }
+                expect(State.CONTROL, length);
             }
             case Frame.WELCOME -> {
                 if (acceptor || open) {
@@ -412,87 +314,31 @@ final class PeerConnection {
         }
     }
 
-    private void onEager(long tag, int length, long check) {
-        if (failure != null) {
-            discard(length);
-            return;
-        }
-        Operation op = poll(posted, tag);
-        if (op == null) {
-            Early e = new Early(false, length, check, ByteBuffer.allocate(length));
-            queue(early, tag).add(e);
-            earlyBytes += length;
-            if (earlyBytes > transport.earlyLimit()) {
-                readPaused = true; // back-pressure until receives drain the early bytes
-                interest();
-            }
-            earlyTarget = e;
-            payloadLeft = length;
-            state = State.TO_EARLY;
-            if (length == 0) {
-                finishEarly();
-            }
-            return;
-        }
-        JcclException wrong = wrong(check, length, op);
-        if (wrong != null) {
-            op.fail(wrong);
-            discard(length);
-            return;
-        }
-        startTarget(op, length);
-    }
-
-    private void onRts(long tag, int length, long check) {
-        if (failure != null) {
-            return;
-        }
-        Operation op = poll(posted, tag);
-        JcclException wrong = op == null ? null : wrong(check, length, op);
-        if (op == null) {
-            queue(early, tag).add(new Early(true, length, check, null));
-        } else if (wrong != null) {
-            op.fail(wrong);
-        } else {
-            queue(awaitingData, tag).add(op);
-            write(Frame.header(Frame.CTS, tag, 0, 0), null, null);
+    /** The next {@code length} bytes are a payload for {@code s}. */
+    private void expect(State s, long length) {
+        state = s;
+        payloadLeft = length;
+        if (length == 0) {
+            finishPayload();
         }
     }
 
-    private void onCts(long tag) {
-        if (failure != null) {
-            return;
-        }
-        Operation op = poll(awaitingCts, tag);
-        if (op == null) {
-            throw new ProtocolError("CTS for a tag this rank never announced");
-        }
-        write(Frame.header(Frame.DATA, op.tag, op.length, 0), op.window, op);
-    }
-
-    private void onData(long tag, long length) {
-        if (failure != null) {
-            discard(length);
-            return;
-        }
-        Operation op = poll(awaitingData, tag);
-        if (op == null) {
-            throw new ProtocolError("DATA for a tag this rank never cleared");
-        }
-        if (op.length != length) {
-            throw new ProtocolError("DATA of " + length + " B where RTS announced " + op.length + " B");
-        }
-        startTarget(op, (int) length);
-    }
-
-    private void startTarget(Operation op, int length) {
+    @Override
+    public void receiveInto(Operation op, int length) {
         target = op;
         targetFilled = 0;
-        payloadLeft = length;
-        state = State.TO_RECEIVE;
-        if (length == 0) {
-            finishTarget();
-        }
+        expect(State.TO_RECEIVE, length);
+    }
+
+    @Override
+    public void receiveEarly(MessageMatcher.Early e) {
+        earlyTarget = e;
+        expect(State.TO_EARLY, e.length);
+    }
+
+    @Override
+    public void discard(long length) {
+        expect(State.DISCARD, length);
     }
 
     private void finishTarget() {
@@ -500,39 +346,6 @@ final class PeerConnection {
         target = null;
         state = State.HEADER;
         op.succeed();
-    }
-
-    private void finishEarly() {
-        Early e = earlyTarget;
-        earlyTarget = null;
-        state = State.HEADER;
-        e.complete = true;
-        Operation adopter = e.adopter;
-        if (adopter == null) {
-            return;
-        }
-        releaseEarly(e);
-        JcclException wrong = wrong(e.check, e.length, adopter);
-        if (wrong != null) {
-            adopter.fail(wrong);
-        } else {
-            adopter.window.put(0, e.data, 0, e.length);
-            adopter.succeed();
-        }
-    }
-
-    /** Accounts for an early eager message leaving the queue. */
-    private void releaseEarly(Early e) {
-        earlyBytes -= e.length;
-        if (readPaused && earlyBytes <= transport.earlyLimit() / 2) {
-            readPaused = false;
-            interest(); // the selector reports what the kernel holds meanwhile
-        }
-    }
-
-    private void discard(long length) {
-        payloadLeft = length;
-        state = length == 0 ? State.HEADER : State.DISCARD;
     }
 
     private void onControl(byte type, ByteBuffer c) {
@@ -580,6 +393,7 @@ final class PeerConnection {
                     return;
                 }
                 peer = rank;
+                matcher.peer(rank);
                 open = true;
                 writeControl(Frame.WELCOME, new byte[0]);
                 transport.connected(this);
@@ -676,40 +490,14 @@ final class PeerConnection {
     }
 
     private void fail(JcclException cause, boolean keepArrived) {
-        if (failure != null) {
-            return;
-        }
-        failure = cause;
-        List<Operation> failed = new ArrayList<>();
-        posted.values().forEach(failed::addAll);
-        awaitingData.values().forEach(failed::addAll);
-        awaitingCts.values().forEach(failed::addAll);
-        posted.clear();
-        awaitingData.clear();
-        awaitingCts.clear();
-        for (ArrayDeque<Early> q : early.values()) {
-            q.removeIf(e -> {
-                boolean drop = !keepArrived || e.announced || !e.complete;
-                if (drop && e.adopter != null) {
-                    failed.add(e.adopter);
-                }
-                return drop;
-            });
-        }
-        arrivedOnly = keepArrived;
-        if (target != null) {
+        List<Operation> failed = matcher.fail(cause, keepArrived);
+        if (target != null && (state == State.TO_RECEIVE)) {
             failed.add(target);
             target = null;
             discard(payloadLeft);
         }
-        for (Outgoing o : out) {
-            if (o.op != null && !keepArrived) {
-                failed.add(o.op);
-            }
-        }
-        if (readPaused) {
-            readPaused = false;
-            interest();
+        if (!keepArrived) {
+            out.sends(failed);
         }
         failed.forEach(op -> op.fail(cause));
     }
@@ -723,48 +511,13 @@ final class PeerConnection {
         if (!out.isEmpty()) {
             transport.outputPending(-1);
         }
-        JcclException why = failure != null ? failure : gone("the connection to rank " + peer + " is closed");
-        for (Outgoing o : out) {
-            if (o.op != null) {
-                o.op.fail(why);
-            }
-        }
-        out.clear();
+        JcclException f = matcher.failure();
+        out.clear(f != null ? f : gone("the connection to rank " + peer + " is closed"));
         key.cancel();
         try {
             channel.close();
         } catch (IOException ignored) {
             // closing a socket that failed: nothing more to learn
         }
-    }
-
-    /** Why a message of {@code length} bytes with {@code check} cannot complete {@code op}, or null when it can. */
-    private JcclException wrong(long check, int length, Operation op) {
-        if (check != op.check) {
-            return new CheckMismatch(transport.rank(), peer, op.check, check); // says more than a length would
-        }
-        return length != op.length ? mismatch(length, op.length) : null;
-    }
-
-    private JcclException mismatch(int message, int receive) {
-        return new JcclException(transport.rank(), "recv", "message of " + message + " B from rank " + peer
-                + " does not match the posted receive of " + receive + " B (do all ranks pass the same counts?)");
-    }
-
-    private static <T> ArrayDeque<T> queue(Map<Long, ArrayDeque<T>> m, long tag) {
-        return m.computeIfAbsent(tag, t -> new ArrayDeque<>());
-    }
-
-    /** The oldest entry queued under {@code tag}, removed, or null. */
-    private static <T> T poll(Map<Long, ArrayDeque<T>> m, long tag) {
-        ArrayDeque<T> q = m.get(tag);
-        if (q == null) {
-            return null;
-        }
-        T t = q.poll();
-        if (q.isEmpty()) {
-            m.remove(tag); // every collective has a tag of its own: keep the maps small
-        }
-        return t;
     }
 }

@@ -62,6 +62,8 @@ final class SocketDriver implements Progress {
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
+    /** Threads waiting while another drives; the driver wakes one when it lets go. */
+    private final ConcurrentLinkedQueue<Thread> followers = new ConcurrentLinkedQueue<>();
     /** Callers that want or hold the lock to drive; the helper steps aside for them. */
     private final AtomicInteger callers = new AtomicInteger();
     private final Thread helper;
@@ -162,6 +164,10 @@ final class SocketDriver implements Progress {
                 break;
             }
         }
+        Thread next = followers.peek();
+        if (next != null) {
+            LockSupport.unpark(next);
+        }
         if (callers.get() == 0 && (sockets.busy() || !jobs.isEmpty())) {
             LockSupport.unpark(helper);
         }
@@ -223,21 +229,29 @@ final class SocketDriver implements Progress {
         if (lock.isHeldByCurrentThread()) {
             return lead(done, deadlineNanos);
         }
-        // a follower: another thread drives and completes what this one waits for, or leaves the lock to it
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadlineNanos >= 0) {
-                return false;
-            }
-            if (lock.tryLock()) {
-                try {
-                    return lead(done, deadlineNanos);
-                } finally {
-                    release();
+        // a follower: another thread drives and completes what this one waits for (which unparks it),
+        // or lets go of the lock and wakes it to drive
+        Thread me = Thread.currentThread();
+        followers.add(me);
+        try {
+            while (!done.getAsBoolean()) {
+                if (System.nanoTime() - deadlineNanos >= 0) {
+                    return false;
                 }
+                if (lock.tryLock()) {
+                    followers.remove(me);
+                    try {
+                        return lead(done, deadlineNanos);
+                    } finally {
+                        release();
+                    }
+                }
+                LockSupport.parkNanos(this, MAX_BLOCK_NANOS);
             }
-            LockSupport.parkNanos(this, 20_000L);
+            return true;
+        } finally {
+            followers.remove(me);
         }
-        return true;
     }
 
     /** Drives until {@code done} holds or the deadline passes; the caller holds the lock. */
