@@ -16,14 +16,17 @@ import java.util.concurrent.CompletableFuture;
  * Bad arguments are rejected before anything is sent and leave the communicator usable; any other
  * failure (a peer lost, a timeout, an abort) breaks the communicator on every rank.
  *
- * <p>Every collective has an {@code xxxAsync} twin that returns at once with a future; collectives
- * run in the order they were issued (the same order on every rank), and the blocking forms are the
- * asynchronous ones joined. A failed collective completes its future exceptionally with a
- * {@link JcclException}. Futures never complete on a transport thread, so callbacks cannot stall one.
+ * <p>Every collective has an {@code xxxAsync} twin that returns at once with a future. Collectives
+ * are numbered in the order they were issued (which must be the same on every rank), and
+ * collectives in flight at the same time overlap on the wire without mixing their messages. A
+ * failed collective completes its future exceptionally with a {@link JcclException}. Futures never
+ * complete on a transport thread, so callbacks cannot stall one.
  *
- * <p>Before any data moves, the ranks check that they called the same collective with the same
- * counts, type, op and root; a mismatch fails every rank with a {@link JcclException} naming the
- * ranks and values that differ, and leaves the communicator usable.
+ * <p>The ranks check that they called the same collective with the same counts, type, op and root
+ * (from check words in the collective's own messages; over ucx, above 4 KiB, before any data
+ * moves); a mismatch fails
+ * every rank with a {@link JcclException} naming the ranks and values that differ, and breaks the
+ * communicator. A rank that had already finished that collective finds out at its next call.
  *
  * <p>In place: allGather(buf, buf) and gather(buf, buf, root) at the root take this rank's block
  * from its place in {@code buf}; reduceScatter(buf, buf) leaves the result in block {@code rank()}

@@ -16,13 +16,14 @@ import org.jccl.spi.CheckMismatch;
  * How ranks find out that they called different collectives, or the same one with different
  * arguments, and how they name who passed what.
  *
- * <p>Over a transport that {@linkplain org.jccl.spi.Transport#carriesChecks() carries checks}, at
- * no cost of its own: every message of a collective carries the sender's {@link Signature#word()},
+ * <p>When every message of a collective can carry a check word
+ * ({@link org.jccl.spi.Transport#checkedMessageBytes()}: tcp and inproc always, ucx up to 4 KiB), at
+ * no cost of its own: every message of the collective carries the sender's {@link Signature#word()},
  * and the first receive that gets another word than its own fails with both words
  * ({@link #named}). That rank breaks the communicator, and its abort tells every other rank what it
  * found ({@link #reported}).
  *
- * <p>Over other transports, a round before any data moves ({@link #verify}): a recursive-doubling
+ * <p>Otherwise, a round before any data moves ({@link #verify}): a recursive-doubling
  * max-reduction of (h, ¬h) for the hash h of each rank's signature yields max and min of the hashes
  * in one ⌈log2 p⌉-round exchange of 16 bytes; only when they differ do the ranks all-gather their
  * full signatures. That costs one small-message latency per collective.

@@ -67,9 +67,17 @@ public final class TransportCommunicator implements Communicator {
     private static final boolean CHECK_ARGUMENTS = Boolean.parseBoolean(
             System.getProperty(Configuration.PROP_CHECK_ARGUMENTS, "true"));
 
-    /** One call, checked and ready to run: what it is, how it runs, and what ranks must agree on. */
+    /**
+     * One call, checked and ready to run: what it is, how it runs, and what ranks must agree on.
+     * {@code longest} bounds its messages, the same on every rank (so that all choose alike between
+     * check words in the messages and a round to agree first).
+     */
     private record Call(String operation, String algorithm, long bytes, long pointToPointTag, Signature signature,
-                        Consumer<Exchange> body) {
+                        Consumer<Exchange> body, long longest) {
+        Call(String operation, String algorithm, long bytes, long pointToPointTag, Signature signature,
+             Consumer<Exchange> body) {
+            this(operation, algorithm, bytes, pointToPointTag, signature, body, bytes);
+        }
     }
 
     private final int rank;
@@ -485,8 +493,11 @@ public final class TransportCommunicator implements Communicator {
         ByteBuffer r = Windows.of(recv);
         ByteBuffer s = send == recv ? r : Windows.of(send);
         // per-rank counts legitimately differ in allToAllV; the transport checks each message's length
-        return collective(Collective.ALLTOALL, op, PairwiseAllToAll.NAME, sendCounts == null ? sendBlocks.total() : -1,
+        Call call = collective(Collective.ALLTOALL, op, PairwiseAllToAll.NAME, sendCounts == null ? sendBlocks.total() : -1,
                 null, null, -1, null, x -> PairwiseAllToAll.run(x, s, sendBlocks, r, recvBlocks));
+        // whose totals differ between ranks: none bounds every rank's messages alike
+        return new Call(call.operation(), call.algorithm(), Math.max(sendBlocks.total(), recvBlocks.total()),
+                call.pointToPointTag(), call.signature(), call.body(), sendCounts == null ? call.longest() : Long.MAX_VALUE);
     }
 
     @Override
@@ -746,7 +757,9 @@ public final class TransportCommunicator implements Communicator {
     private void execute(Call call, long tag, long seq) {
         usable(call.operation());
         Signature signature = CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
-        boolean checked = signature != null && transport.carriesChecks();
+        // no message of a collective is longer than its largest buffer
+        int limit = transport.checkedMessageBytes();
+        boolean checked = signature != null && (limit == Integer.MAX_VALUE || call.longest() <= limit);
         ScratchPool pool = scratch.poll();
         if (pool == null) {
             pool = new ScratchPool();

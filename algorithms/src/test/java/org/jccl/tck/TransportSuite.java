@@ -20,6 +20,7 @@ import org.jccl.JcclException;
 import org.jccl.rendezvous.MemoryRendezvousStore;
 import org.jccl.rendezvous.StoreBootstrap;
 import org.jccl.spi.Bootstrap;
+import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.Completion;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The transport SPI's contract, written once: FIFO matching per (peer, tag), independent tags,
  * every size around the eager limit from either side first, large messages waiting for their
- * receive, windows left untouched, clear errors for a size mismatch, abort reaching the peer.
+ * receive, windows left untouched, clear errors for a size mismatch and for another check word,
+ * abort reaching the peer.
  * A transport's test class only names the transport.
  */
 public abstract class TransportSuite {
@@ -283,6 +285,24 @@ public abstract class TransportSuite {
         Throwable f = r.failure();
         assertTrue(f instanceof JcclException, String.valueOf(f));
         assertTrue(f.getMessage().contains("100 B") && f.getMessage().contains("200 B"), f.getMessage());
+    }
+
+    @Test
+    void aMessageWithAnotherCheckWordFailsItsReceiveNamingBothWords() throws Exception {
+        List<Transport> t = open(2);
+        assumeTrue(t.get(0).checkedMessageBytes() >= 64, transportName() + " carries no check words");
+        Done wrong = new Done();
+        t.get(1).recv(0, 7, 0x1234L, ByteBuffer.allocateDirect(64), wrong);
+        t.get(0).send(1, 7, 0x5678L, pattern(48, 0, true), new Done()); // another length too: the word says more
+        Throwable f = wrong.failure();
+        assertTrue(f instanceof CheckMismatch c && c.peer() == 0 && c.mine() == 0x1234L && c.theirs() == 0x5678L,
+                String.valueOf(f));
+        ByteBuffer in = ByteBuffer.allocateDirect(32);
+        Done right = new Done();
+        t.get(1).recv(0, 8, 0x99L, in, right);
+        t.get(0).send(1, 8, 0x99L, pattern(32, 5, true), new Done());
+        right.await();
+        assertPattern(in, 5);
     }
 
     @Test

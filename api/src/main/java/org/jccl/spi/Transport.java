@@ -21,7 +21,7 @@ public interface Transport extends AutoCloseable {
 
     /**
      * Starts sending {@code buf}'s window to {@code peer}; the buffer must not change until
-     * completion. Where the transport {@link #carriesChecks()}, the message carries check word 0.
+     * completion. Where messages carry check words, this one carries 0.
      */
     void send(int peer, long tag, ByteBuffer buf, Completion done);
 
@@ -29,26 +29,28 @@ public interface Transport extends AutoCloseable {
     void recv(int peer, long tag, ByteBuffer buf, Completion done);
 
     /**
-     * True when this transport carries a check word with every message: a receive then fails with
-     * {@link CheckMismatch} when the message that matches it was sent with another word. The
-     * communicator puts the arguments of each collective there, so that ranks that called different
-     * things find out from the collective's own messages, with no round of their own to agree first.
+     * The largest message that carries a check word: a receive fails with {@link CheckMismatch}
+     * when the message that matches it was sent with another word. 0 when no message carries one,
+     * {@link Integer#MAX_VALUE} when every message does. The communicator puts the arguments of
+     * each collective there, so that ranks that called different things find out from the
+     * collective's own messages, with no round of their own to agree first.
      */
-    default boolean carriesChecks() {
-        return false;
+    default int checkedMessageBytes() {
+        return 0;
     }
 
     /**
      * As {@link #send(int, long, ByteBuffer, Completion)}, with a check word that travels with the
-     * message (where {@link #carriesChecks()}; elsewhere it is dropped).
+     * message when it is no longer than {@link #checkedMessageBytes()} (and is dropped otherwise).
      */
     default void send(int peer, long tag, long check, ByteBuffer buf, Completion done) {
         send(peer, tag, buf, done);
     }
 
     /**
-     * As {@link #recv(int, long, ByteBuffer, Completion)}; where {@link #carriesChecks()}, a message
-     * carrying another check word than {@code check} fails the receive with {@link CheckMismatch}.
+     * As {@link #recv(int, long, ByteBuffer, Completion)}; a message no longer than
+     * {@link #checkedMessageBytes()} carrying another check word than {@code check} fails the
+     * receive with {@link CheckMismatch}. Sender and receiver must pass the same length.
      */
     default void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
         recv(peer, tag, buf, done);

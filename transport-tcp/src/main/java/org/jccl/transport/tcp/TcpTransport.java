@@ -319,8 +319,8 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     }
 
     @Override
-    public boolean carriesChecks() {
-        return true;
+    public int checkedMessageBytes() {
+        return Integer.MAX_VALUE;
     }
 
     @Override
