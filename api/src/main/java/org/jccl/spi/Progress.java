@@ -3,19 +3,18 @@ package org.jccl.spi;
 import java.util.function.BooleanSupplier;
 
 /**
- * A transport whose I/O is driven by one progress thread offers this, so that whole collectives
- * run on that thread: sends are written straight to the wire and waiting drives the I/O itself,
- * with no thread hand-off per message (waking a thread costs 50-400 us on a VM). The communicator
- * hands each collective to {@link #execute} and waits once for the whole of it.
+ * How a transport's I/O is driven. Any thread may drive: the one that holds the transport's driver
+ * lock polls its sockets or worker, so a blocking collective run through {@link #runInCaller} costs
+ * no thread hand-off and no wake-up (waking a thread costs 50-400 us on a VM). Work no caller drives
+ * (jobs handed to {@link #execute}, messages nobody waits for) goes to the transport's helper thread,
+ * which steps aside whenever a caller drives. A thread that waits while another drives follows it:
+ * the driver completes what the follower waits for, or leaves the lock to it.
  */
 public interface Progress {
-    /** Runs {@code job} on the progress thread, after the jobs handed over before it. */
+    /** Runs {@code job} on the helper thread, after the jobs handed over before it. */
     void execute(Runnable job);
 
-    /**
-     * True when the calling thread drives the transport now: the progress thread, or a caller
-     * running a job through {@link #runInCaller}.
-     */
+    /** True when the calling thread drives the transport now (it holds the driver lock). */
     boolean inProgressThread();
 
     /**
@@ -31,8 +30,9 @@ public interface Progress {
     }
 
     /**
-     * On the progress thread: drives I/O (polling first, then blocking in the kernel) until
-     * {@code done} holds or {@code deadlineNanos} ({@link System#nanoTime()} time) passes.
+     * Waits until {@code done} holds or {@code deadlineNanos} ({@link System#nanoTime()} time) passes,
+     * driving I/O meanwhile (polling first, then blocking in the kernel) when this thread drives or
+     * can take the driver lock, else following the thread that drives.
      *
      * @return whether {@code done} holds
      */

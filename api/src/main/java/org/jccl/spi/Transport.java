@@ -12,7 +12,7 @@ import org.jccl.JcclException;
  * to a transport and use only the low {@link #TAG_BITS} bits, so a transport may use the bits above
  * (to carry the sender's rank, say). Sending to oneself is not supported.
  *
- * <p>Completions run on a transport thread and must not block. When a peer is lost, every pending
+ * <p>Completions run on whichever thread drives the transport and must not block. When a peer is lost, every pending
  * operation with that peer fails with a {@link JcclException} naming the peer.
  */
 public interface Transport extends AutoCloseable {
@@ -57,8 +57,8 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
-     * The transport's progress thread, or null when operations complete without one (then the
-     * communicator runs collectives on the caller's thread and parks while it waits).
+     * How the transport's I/O is driven, or null when operations complete without anybody driving
+     * them (then a waiting thread parks until a completion wakes it).
      */
     default Progress progress() {
         return null;
