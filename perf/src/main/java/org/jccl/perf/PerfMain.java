@@ -154,8 +154,13 @@ public final class PerfMain implements Callable<Integer> {
             return ClusterLauncher.launch(cluster, linkRate, transport, forwardedArgs(), System.out);
         }
         if (!underLauncher && !transport.equals("inproc")) {
-            return LocalLauncher.launch(ranks, transport, LocalLauncher.Binding.parse(bind, ranks), forwardedArgs(),
-                    System.out);
+            LocalLauncher.Binding binding;
+            try {
+                binding = LocalLauncher.Binding.parse(bind, ranks);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            }
+            return LocalLauncher.launch(ranks, transport, binding, forwardedArgs(), System.out);
         }
         Map<String, String> algorithms = new HashMap<>();
         if (algo != null) {
