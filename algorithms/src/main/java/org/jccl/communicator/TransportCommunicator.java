@@ -26,59 +26,28 @@ import org.jccl.DataType;
 import org.jccl.JcclException;
 import org.jccl.ReduceOp;
 import org.jccl.algorithms.AlgorithmSelector;
-import org.jccl.algorithms.BinomialBroadcast;
-import org.jccl.algorithms.BinomialGather;
-import org.jccl.algorithms.BinomialReduce;
-import org.jccl.algorithms.BinomialScatter;
-import org.jccl.algorithms.BlockLayout;
-import org.jccl.algorithms.BruckAllGather;
-import org.jccl.algorithms.Collective;
-import org.jccl.algorithms.DisseminationBarrier;
-import org.jccl.algorithms.HalvingDoublingAllReduce;
-import org.jccl.algorithms.PairwiseAllToAll;
-import org.jccl.algorithms.PipelinedChainBroadcast;
-import org.jccl.algorithms.RecursiveDoublingAllReduce;
-import org.jccl.algorithms.RecursiveHalvingReduceScatter;
-import org.jccl.algorithms.ReduceScatterGatherReduce;
-import org.jccl.algorithms.RingAllGather;
-import org.jccl.algorithms.RingAllReduce;
-import org.jccl.algorithms.RingReduceScatter;
 import org.jccl.core.CollectiveJob;
 import org.jccl.core.CommunicatorStatus;
 import org.jccl.core.Exchange;
 import org.jccl.core.ScratchPool;
 import org.jccl.core.Tags;
 import org.jccl.core.Windows;
-import org.jccl.reduce.ReductionKernel;
 import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 
 /**
- * The communicator. Each call checks its arguments on the caller's thread, then becomes a job that
- * runs where waiting is cheapest (the transport's progress thread, or this communicator's own
- * thread), in the order calls were issued: asynchronous calls return its future, blocking calls
- * wait for it. An asynchronous send or receive is the exception: its job only posts it, and the
- * transport's completion ends its future ({@link PostedMessage}). Before any data moves, the ranks
- * agree that they called the same thing ({@link ArgumentAgreement}); any later failure breaks the
- * communicator on every rank.
+ * The communicator. Each call becomes a {@link Call} on the caller's thread ({@link CollectiveCalls}:
+ * arguments checked, algorithm chosen), then runs: a blocking one on the caller's own thread, which
+ * drives the transport while it waits; an asynchronous one on a thread of its own, so that
+ * collectives in flight together overlap. An asynchronous send or receive only posts its message,
+ * and the transport's completion ends its future ({@link PostedMessage}). Ranks that called
+ * different things find out from the collective's messages or a round before them
+ * ({@link ArgumentAgreement}); that, and any other failure, breaks the communicator on every rank.
  */
 public final class TransportCommunicator implements Communicator {
     private static final boolean CHECK_ARGUMENTS = Boolean.parseBoolean(
             System.getProperty(Configuration.PROP_CHECK_ARGUMENTS, "true"));
-
-    /**
-     * One call, checked and ready to run: what it is, how it runs, and what ranks must agree on.
-     * {@code longest} bounds its messages, the same on every rank (so that all choose alike between
-     * check words in the messages and a round to agree first).
-     */
-    private record Call(String operation, String algorithm, long bytes, long pointToPointTag, Signature signature,
-                        Consumer<Exchange> body, long longest) {
-        Call(String operation, String algorithm, long bytes, long pointToPointTag, Signature signature,
-             Consumer<Exchange> body) {
-            this(operation, algorithm, bytes, pointToPointTag, signature, body, bytes);
-        }
-    }
 
     private final int rank;
     private final int size;
@@ -86,6 +55,7 @@ public final class TransportCommunicator implements Communicator {
     private final Transport transport;
     private final AutoCloseable rendezvous;
     private final AlgorithmSelector selector;
+    private final CollectiveCalls calls;
     private final long timeoutNanos;
     private final int chunkBytes;
     /** Scratch memory, one pool per collective in flight (a blocking one and the asynchronous ones). */
@@ -117,6 +87,7 @@ public final class TransportCommunicator implements Communicator {
         this.transport = transport;
         this.rendezvous = rendezvous;
         this.selector = selector;
+        this.calls = new CollectiveCalls(rank, size, selector, this::usable);
         this.timeoutNanos = timeoutNanos;
         this.chunkBytes = chunkBytes;
         int concurrent = Configuration.intProperty(Configuration.PROP_ASYNC_COLLECTIVES,
@@ -156,369 +127,148 @@ public final class TransportCommunicator implements Communicator {
 
     @Override
     public void broadcast(ByteBuffer buf, int root) {
-        run(broadcastCall(buf, root));
+        run(calls.broadcast(buf, root));
     }
 
     @Override
     public CompletableFuture<Void> broadcastAsync(ByteBuffer buf, int root) {
-        return async(() -> broadcastCall(buf, root));
-    }
-
-    private Call broadcastCall(ByteBuffer buf, int root) {
-        ArgumentCheck c = usable("broadcast").root(root);
-        if (rank == root) {
-            c.present("broadcast", buf);
-        } else {
-            c.writable("broadcast", buf);
-        }
-        ByteBuffer data = Windows.of(buf);
-        String algo = selector.choose(Collective.BROADCAST, data.remaining(), size);
-        return collective(Collective.BROADCAST, "broadcast", algo, data.remaining(), null, null, root, null, x -> {
-            if (algo.equals(PipelinedChainBroadcast.NAME)) {
-                PipelinedChainBroadcast.run(x, data, root);
-            } else {
-                BinomialBroadcast.run(x, data, root);
-            }
-        });
+        return async(() -> calls.broadcast(buf, root));
     }
 
     @Override
     public void scatter(ByteBuffer send, ByteBuffer recv, int root) {
-        run(scatterCall("scatter", send, null, recv, root));
+        run(calls.scatter("scatter", send, null, recv, root));
     }
 
     @Override
     public CompletableFuture<Void> scatterAsync(ByteBuffer send, ByteBuffer recv, int root) {
-        return async(() -> scatterCall("scatter", send, null, recv, root));
+        return async(() -> calls.scatter("scatter", send, null, recv, root));
     }
 
     @Override
     public void scatterV(ByteBuffer send, int[] sendCounts, ByteBuffer recv, int root) {
-        run(scatterCall("scatterV", send, sendCounts, recv, root));
+        run(calls.scatter("scatterV", send, sendCounts, recv, root));
     }
 
     @Override
     public CompletableFuture<Void> scatterVAsync(ByteBuffer send, int[] sendCounts, ByteBuffer recv, int root) {
-        return async(() -> scatterCall("scatterV", send, sendCounts, recv, root));
-    }
-
-    private Call scatterCall(String op, ByteBuffer send, int[] counts, ByteBuffer recv, int root) {
-        ArgumentCheck c = usable(op).root(root).writable("receive", recv);
-        boolean inPlace = rank == root && send == recv;
-        BlockLayout blocks;
-        if (counts != null) {
-            int total = c.counts("sendCounts", counts, 1);
-            blocks = BlockLayout.of(counts);
-            if (rank == root) {
-                c.present("send", send).length("send", send, total, "the sum of sendCounts");
-            }
-            if (!inPlace) {
-                c.length("receive", recv, counts[rank], "sendCounts[" + rank + "]");
-            }
-        } else if (inPlace) {
-            c.divisible("send", send);
-            blocks = BlockLayout.uniform(send.remaining() / size, size);
-        } else {
-            blocks = BlockLayout.uniform(recv.remaining(), size);
-            if (rank == root) {
-                c.present("send", send).length("send", send, c.times(recv.remaining()), size + " blocks of the receive window");
-            }
-        }
-        ByteBuffer s = rank == root ? Windows.of(send) : null;
-        ByteBuffer r = inPlace ? blocks.window(s, root) : Windows.of(recv);
-        return collective(Collective.SCATTER, op, BinomialScatter.NAME, blocks.total(), null, null, root, counts,
-                x -> BinomialScatter.run(x, s, r, blocks, root));
+        return async(() -> calls.scatter("scatterV", send, sendCounts, recv, root));
     }
 
     @Override
     public void gather(ByteBuffer send, ByteBuffer recv, int root) {
-        run(gatherCall("gather", send, recv, null, root));
+        run(calls.gather("gather", send, recv, null, root));
     }
 
     @Override
     public CompletableFuture<Void> gatherAsync(ByteBuffer send, ByteBuffer recv, int root) {
-        return async(() -> gatherCall("gather", send, recv, null, root));
+        return async(() -> calls.gather("gather", send, recv, null, root));
     }
 
     @Override
     public void gatherV(ByteBuffer send, ByteBuffer recv, int[] recvCounts, int root) {
-        run(gatherCall("gatherV", send, recv, recvCounts, root));
+        run(calls.gather("gatherV", send, recv, recvCounts, root));
     }
 
     @Override
     public CompletableFuture<Void> gatherVAsync(ByteBuffer send, ByteBuffer recv, int[] recvCounts, int root) {
-        return async(() -> gatherCall("gatherV", send, recv, recvCounts, root));
-    }
-
-    private Call gatherCall(String op, ByteBuffer send, ByteBuffer recv, int[] counts, int root) {
-        ArgumentCheck c = usable(op).root(root).present("send", send);
-        boolean inPlace = rank == root && send == recv;
-        BlockLayout blocks;
-        if (counts != null) {
-            int total = c.counts("recvCounts", counts, 1);
-            blocks = BlockLayout.of(counts);
-            if (rank == root) {
-                c.writable("receive", recv).length("receive", recv, total, "the sum of recvCounts");
-            }
-            if (!inPlace) {
-                c.length("send", send, counts[rank], "recvCounts[" + rank + "]");
-            }
-        } else if (inPlace) {
-            c.writable("receive", recv).divisible("receive", recv);
-            blocks = BlockLayout.uniform(recv.remaining() / size, size);
-        } else {
-            blocks = BlockLayout.uniform(send.remaining(), size);
-            if (rank == root) {
-                c.writable("receive", recv).length("receive", recv, c.times(send.remaining()), size + " blocks of the send window");
-            }
-        }
-        ByteBuffer r = rank == root ? Windows.of(recv) : null;
-        ByteBuffer s = inPlace ? blocks.window(r, root) : Windows.of(send);
-        return collective(Collective.GATHER, op, BinomialGather.NAME, blocks.total(), null, null, root, counts,
-                x -> BinomialGather.run(x, s, r, blocks, root));
+        return async(() -> calls.gather("gatherV", send, recv, recvCounts, root));
     }
 
     @Override
     public void allGather(ByteBuffer send, ByteBuffer recv) {
-        run(allGatherCall("allGather", send, recv, null));
+        run(calls.allGather("allGather", send, recv, null));
     }
 
     @Override
     public CompletableFuture<Void> allGatherAsync(ByteBuffer send, ByteBuffer recv) {
-        return async(() -> allGatherCall("allGather", send, recv, null));
+        return async(() -> calls.allGather("allGather", send, recv, null));
     }
 
     @Override
     public void allGatherV(ByteBuffer send, ByteBuffer recv, int[] recvCounts) {
-        run(allGatherCall("allGatherV", send, recv, recvCounts));
+        run(calls.allGather("allGatherV", send, recv, recvCounts));
     }
 
     @Override
     public CompletableFuture<Void> allGatherVAsync(ByteBuffer send, ByteBuffer recv, int[] recvCounts) {
-        return async(() -> allGatherCall("allGatherV", send, recv, recvCounts));
-    }
-
-    private Call allGatherCall(String op, ByteBuffer send, ByteBuffer recv, int[] counts) {
-        ArgumentCheck c = usable(op).present("send", send).writable("receive", recv);
-        boolean inPlace = send == recv;
-        BlockLayout blocks;
-        if (counts != null) {
-            int total = c.counts("recvCounts", counts, 1);
-            blocks = BlockLayout.of(counts);
-            c.length("receive", recv, total, "the sum of recvCounts");
-            if (!inPlace) {
-                c.length("send", send, counts[rank], "recvCounts[" + rank + "]");
-            }
-        } else if (inPlace) {
-            c.divisible("receive", recv);
-            blocks = BlockLayout.uniform(recv.remaining() / size, size);
-        } else {
-            blocks = BlockLayout.uniform(send.remaining(), size);
-            c.length("receive", recv, c.times(send.remaining()), size + " blocks of the send window");
-        }
-        ByteBuffer data = Windows.of(recv);
-        ByteBuffer own = inPlace ? null : Windows.of(send);
-        String algo = selector.choose(Collective.ALLGATHER, blocks.total(), size);
-        return collective(Collective.ALLGATHER, op, algo, blocks.total(), null, null, -1, counts, x -> {
-            if (own != null) {
-                Windows.copy(own, blocks.window(data, rank));
-            }
-            if (algo.equals(BruckAllGather.NAME)) {
-                BruckAllGather.run(x, data, blocks);
-            } else {
-                RingAllGather.run(x, data, blocks);
-            }
-        });
+        return async(() -> calls.allGather("allGatherV", send, recv, recvCounts));
     }
 
     @Override
     public void reduce(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op, int root) {
-        run(reduceCall(send, recv, type, op, root));
+        run(calls.reduce(send, recv, type, op, root));
     }
 
     @Override
     public CompletableFuture<Void> reduceAsync(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op, int root) {
-        return async(() -> reduceCall(send, recv, type, op, root));
-    }
-
-    private Call reduceCall(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op, int root) {
-        ArgumentCheck c = usable("reduce").root(root).typed(type, op).present("send", send).wholeElements("send", send, type);
-        if (rank == root) {
-            c.writable("receive", recv).length("receive", recv, send.remaining(), "the send window's length")
-                    .sameOrder(send, recv);
-        }
-        ByteBuffer s = Windows.of(send);
-        ByteBuffer r = rank != root ? null : send == recv ? s : Windows.of(recv);
-        String algo = selector.choose(Collective.REDUCE, s.remaining(), size);
-        return collective(Collective.REDUCE, "reduce", algo, s.remaining(), type, op, root, null, x -> {
-            if (algo.equals(ReduceScatterGatherReduce.NAME)) {
-                ReduceScatterGatherReduce.run(x, s, r, type, op, root);
-            } else {
-                BinomialReduce.run(x, s, r, type, op, root);
-            }
-        });
+        return async(() -> calls.reduce(send, recv, type, op, root));
     }
 
     @Override
     public void allReduce(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op) {
-        run(allReduceCall(send, recv, type, op));
+        run(calls.allReduce(send, recv, type, op));
     }
 
     @Override
     public CompletableFuture<Void> allReduceAsync(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op) {
-        return async(() -> allReduceCall(send, recv, type, op));
-    }
-
-    private Call allReduceCall(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op) {
-        ArgumentCheck c = usable("allReduce").typed(type, op).present("send", send).writable("receive", recv)
-                .wholeElements("send", send, type);
-        c.length("receive", recv, send.remaining(), "the send window's length").sameOrder(send, recv);
-        ByteBuffer data = Windows.of(recv);
-        ByteBuffer own = send == recv ? null : Windows.of(send);
-        String algo = selector.choose(Collective.ALLREDUCE, data.remaining(), size);
-        return collective(Collective.ALLREDUCE, "allReduce", algo, data.remaining(), type, op, -1, null, x -> {
-            if (own != null) {
-                Windows.copy(own, data);
-            }
-            if (algo.equals(RingAllReduce.NAME)) {
-                RingAllReduce.run(x, data, type, op);
-            } else if (algo.equals(HalvingDoublingAllReduce.NAME)) {
-                HalvingDoublingAllReduce.run(x, data, type, op);
-            } else {
-                RecursiveDoublingAllReduce.run(x, data, type, op);
-            }
-        });
+        return async(() -> calls.allReduce(send, recv, type, op));
     }
 
     @Override
     public void reduceScatter(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op) {
-        run(reduceScatterCall("reduceScatter", send, recv, null, type, op));
+        run(calls.reduceScatter("reduceScatter", send, recv, null, type, op));
     }
 
     @Override
     public CompletableFuture<Void> reduceScatterAsync(ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op) {
-        return async(() -> reduceScatterCall("reduceScatter", send, recv, null, type, op));
+        return async(() -> calls.reduceScatter("reduceScatter", send, recv, null, type, op));
     }
 
     @Override
     public void reduceScatterV(ByteBuffer send, ByteBuffer recv, int[] recvCounts, DataType type, ReduceOp op) {
-        run(reduceScatterCall("reduceScatterV", send, recv, recvCounts, type, op));
+        run(calls.reduceScatter("reduceScatterV", send, recv, recvCounts, type, op));
     }
 
     @Override
     public CompletableFuture<Void> reduceScatterVAsync(ByteBuffer send, ByteBuffer recv, int[] recvCounts, DataType type,
                                                        ReduceOp op) {
-        return async(() -> reduceScatterCall("reduceScatterV", send, recv, recvCounts, type, op));
-    }
-
-    private Call reduceScatterCall(String name, ByteBuffer send, ByteBuffer recv, int[] counts, DataType type, ReduceOp op) {
-        ArgumentCheck c = usable(name).typed(type, op).present("send", send).writable("receive", recv).sameOrder(send, recv);
-        boolean inPlace = send == recv;
-        BlockLayout blocks;
-        if (counts != null) {
-            int total = c.counts("recvCounts", counts, type.size());
-            int[] bytes = new int[size];
-            for (int i = 0; i < size; i++) {
-                bytes[i] = counts[i] * type.size();
-            }
-            blocks = BlockLayout.of(bytes);
-            c.length("send", send, total, "the sum of recvCounts, in " + type + " elements");
-            if (!inPlace) {
-                c.length("receive", recv, bytes[rank], "recvCounts[" + rank + "] " + type + " elements");
-            }
-        } else {
-            int block;
-            if (inPlace) {
-                c.divisible("send", send);
-                block = send.remaining() / size;
-            } else {
-                block = recv.remaining();
-                c.length("send", send, c.times(block), size + " blocks of the receive window");
-            }
-            if (block % type.size() != 0) {
-                throw c.fail("block of " + block + " B is not a whole number of " + type + " elements");
-            }
-            blocks = BlockLayout.uniform(block, size);
-        }
-        ByteBuffer s = Windows.of(send);
-        ByteBuffer r = inPlace ? blocks.window(s, rank) : Windows.of(recv);
-        String algo = selector.choose(Collective.REDUCESCATTER, blocks.total(), size);
-        return collective(Collective.REDUCESCATTER, name, algo, blocks.total(), type, op, -1, counts, x -> {
-            if (algo.equals(RecursiveHalvingReduceScatter.NAME)) {
-                RecursiveHalvingReduceScatter.run(x, s, blocks, r, type, op);
-            } else {
-                RingReduceScatter.outOfPlace(x, s, blocks, r, type, op);
-            }
-            if (op == ReduceOp.AVG) {
-                ReductionKernel.divide(r, type, size);
-            }
-        });
+        return async(() -> calls.reduceScatter("reduceScatterV", send, recv, recvCounts, type, op));
     }
 
     @Override
     public void allToAll(ByteBuffer send, ByteBuffer recv) {
-        run(allToAllCall(send, null, recv, null));
+        run(calls.allToAll(send, null, recv, null));
     }
 
     @Override
     public CompletableFuture<Void> allToAllAsync(ByteBuffer send, ByteBuffer recv) {
-        return async(() -> allToAllCall(send, null, recv, null));
+        return async(() -> calls.allToAll(send, null, recv, null));
     }
 
     @Override
     public void allToAllV(ByteBuffer send, int[] sendCounts, ByteBuffer recv, int[] recvCounts) {
-        run(allToAllCall(send, sendCounts, recv, recvCounts));
+        run(calls.allToAll(send, sendCounts, recv, recvCounts));
     }
 
     @Override
     public CompletableFuture<Void> allToAllVAsync(ByteBuffer send, int[] sendCounts, ByteBuffer recv, int[] recvCounts) {
-        return async(() -> allToAllCall(send, sendCounts, recv, recvCounts));
-    }
-
-    private Call allToAllCall(ByteBuffer send, int[] sendCounts, ByteBuffer recv, int[] recvCounts) {
-        String op = sendCounts == null ? "allToAll" : "allToAllV";
-        ArgumentCheck c = usable(op).present("send", send).writable("receive", recv);
-        BlockLayout sendBlocks;
-        BlockLayout recvBlocks;
-        if (sendCounts != null) {
-            c.length("send", send, c.counts("sendCounts", sendCounts, 1), "the sum of sendCounts");
-            c.length("receive", recv, c.counts("recvCounts", recvCounts, 1), "the sum of recvCounts");
-            sendBlocks = BlockLayout.of(sendCounts);
-            recvBlocks = BlockLayout.of(recvCounts);
-        } else {
-            c.divisible("send", send).length("receive", recv, send.remaining(), "the send window's length");
-            sendBlocks = BlockLayout.uniform(send.remaining() / size, size);
-            recvBlocks = sendBlocks;
-        }
-        ByteBuffer r = Windows.of(recv);
-        ByteBuffer s = send == recv ? r : Windows.of(send);
-        // per-rank counts legitimately differ in allToAllV; the transport checks each message's length
-        Call call = collective(Collective.ALLTOALL, op, PairwiseAllToAll.NAME, sendCounts == null ? sendBlocks.total() : -1,
-                null, null, -1, null, x -> PairwiseAllToAll.run(x, s, sendBlocks, r, recvBlocks));
-        // whose totals differ between ranks: none bounds every rank's messages alike
-        return new Call(call.operation(), call.algorithm(), Math.max(sendBlocks.total(), recvBlocks.total()),
-                call.pointToPointTag(), call.signature(), call.body(), sendCounts == null ? call.longest() : Long.MAX_VALUE);
+        return async(() -> calls.allToAll(send, sendCounts, recv, recvCounts));
     }
 
     @Override
     public void barrier() {
-        run(barrierCall());
+        run(calls.barrier());
     }
 
     @Override
     public CompletableFuture<Void> barrierAsync() {
-        return async(this::barrierCall);
-    }
-
-    private Call barrierCall() {
-        usable("barrier");
-        return collective(Collective.BARRIER, "barrier", DisseminationBarrier.NAME, 0, null, null, -1, null,
-                DisseminationBarrier::run);
+        return async(calls::barrier);
     }
 
     @Override
     public void send(ByteBuffer buf, int peer, int tag) {
-        run(sendCall(buf, peer, tag));
+        run(calls.send(buf, peer, tag));
     }
 
     @Override
@@ -526,26 +276,14 @@ public final class TransportCommunicator implements Communicator {
         return post("send", true, buf, peer, tag);
     }
 
-    private Call sendCall(ByteBuffer buf, int peer, int tag) {
-        ArgumentCheck c = usable("send").peer(peer).present("send", buf);
-        ByteBuffer w = Windows.of(buf);
-        return new Call("send", "direct", w.remaining(), userTag(c, tag), null, x -> x.await(x.isend(peer, w)));
-    }
-
     @Override
     public void recv(ByteBuffer buf, int peer, int tag) {
-        run(recvCall(buf, peer, tag));
+        run(calls.recv(buf, peer, tag));
     }
 
     @Override
     public CompletableFuture<Void> recvAsync(ByteBuffer buf, int peer, int tag) {
         return post("recv", false, buf, peer, tag);
-    }
-
-    private Call recvCall(ByteBuffer buf, int peer, int tag) {
-        ArgumentCheck c = usable("recv").peer(peer).writable("receive", buf);
-        ByteBuffer w = Windows.of(buf);
-        return new Call("recv", "direct", w.remaining(), userTag(c, tag), null, x -> x.await(x.irecv(peer, w)));
     }
 
     /**
@@ -563,7 +301,7 @@ public final class TransportCommunicator implements Communicator {
                 c.writable("receive", buf);
             }
             w = Windows.of(buf);
-            wireTag = userTag(c, tag);
+            wireTag = CollectiveCalls.userTag(c, tag);
         } catch (JcclException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -584,13 +322,6 @@ public final class TransportCommunicator implements Communicator {
             }
         });
         return m.future();
-    }
-
-    private static long userTag(ArgumentCheck c, int tag) {
-        if (tag < 0) {
-            throw c.fail("tag " + tag + " is negative");
-        }
-        return Tags.pointToPoint(tag);
     }
 
     // ---- array conveniences ---------------------------------------------------------------
@@ -701,13 +432,6 @@ public final class TransportCommunicator implements Communicator {
     }
 
     // ---- running calls --------------------------------------------------------------------
-
-    private Call collective(Collective c, String operation, String algo, long bytes, DataType type, ReduceOp op, int root,
-                            int[] counts, Consumer<Exchange> body) {
-        long count = bytes < 0 || type == null ? bytes : bytes / type.size();
-        return new Call(operation, algo, Math.max(0, bytes), -1,
-                Signature.of(operation, algo, c.algorithms(), count, type, op, root, counts), body);
-    }
 
     private void run(Call call) {
         if (onJobThread()) {

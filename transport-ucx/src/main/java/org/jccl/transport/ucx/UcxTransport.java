@@ -5,17 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,7 +68,6 @@ final class UcxTransport implements Transport, Progress {
     private static final long GOODBYE_WAIT_NANOS = 200_000_000L;
     private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
             Configuration.DEFAULT_SPIN_MICROS);
-    private static final long TIMER_NANOS = 10_000_000L;
     /**
      * Messages up to this size carry the check word in an 8-byte trailer, copied through a pooled
      * buffer (the 64-bit UCX tag holds the sender and the SPI tag, with no room for it); larger
@@ -761,65 +755,27 @@ final class UcxTransport implements Transport, Progress {
             if (!tasks.isEmpty() || !jobs.isEmpty() || !receivedLater.isEmpty() || giveWayToCallers && callers.get() > 0) {
                 return;
             }
-            Timer.INSTANCE.watch(this);
+            WakeupTimer.INSTANCE.watch(this);
             worker.waitForEvents();
         } finally {
             blocked = false;
         }
     }
 
-    /**
-     * Signals blocked workers with operations posted every 10 ms, so that a missed wake-up costs at
-     * most that; a worker with nothing posted sleeps until something arrives (2 idle ranks used 4 %
-     * of a core each when every blocked worker was signalled). Its thread runs while some transport
-     * is open, and ends within a second of the last one closing.
-     */
-    private static final class Timer {
-        static final Timer INSTANCE = new Timer();
-        /** How long the timer sleeps while no watched transport has operations posted; also how soon it ends after the last closes. */
-        private static final long IDLE_NANOS = 1_000_000_000L;
-        private final Set<UcxTransport> watched = ConcurrentHashMap.newKeySet();
-        private final AtomicBoolean running = new AtomicBoolean();
-        private volatile Thread thread;
+    /** True once the worker is closed. */
+    boolean stopped() {
+        return stopped;
+    }
 
-        /** Called before {@code u} blocks: a transport with operations posted gets signalled from now on. */
-        void watch(UcxTransport u) {
-            if (watched.add(u) && running.compareAndSet(false, true)) {
-                Thread t = new Thread(this::run, "jccl-ucx-timer");
-                t.setDaemon(true);
-                thread = t;
-                t.start();
-            } else if (u.outstanding > 0) {
-                LockSupport.unpark(thread);
-            }
-        }
+    /** True while operations are posted. */
+    boolean hasOutstanding() {
+        return outstanding > 0;
+    }
 
-        private void run() {
-            long sleep = TIMER_NANOS;
-            while (true) {
-                LockSupport.parkNanos(sleep);
-                boolean busy = false;
-                for (UcxTransport u : watched) {
-                    if (u.stopped) {
-                        watched.remove(u);
-                    } else if (u.outstanding > 0) {
-                        busy = true;
-                        if (u.blocked && u.worker != null) {
-                            u.worker.signal();
-                        }
-                    }
-                }
-                // an idle transport misses nothing it waits for: the timer sleeps too (at 100 wake-ups a
-                // second it cost an idle rank 0.7 % of a core)
-                sleep = busy ? TIMER_NANOS : IDLE_NANOS;
-                if (watched.isEmpty()) {
-                    running.set(false);
-                    // a transport that came meanwhile either saw this thread running or starts another
-                    if (watched.isEmpty() || !running.compareAndSet(false, true)) {
-                        return;
-                    }
-                }
-            }
+    /** Wakes the worker if a thread waits in it. */
+    void signalIfBlocked() {
+        if (blocked && worker != null) {
+            worker.signal();
         }
     }
 
@@ -1067,33 +1023,5 @@ final class UcxTransport implements Transport, Progress {
     private JcclException mismatch(int peer, long message, int receive) {
         return new JcclException(rank, "recv", "message of " + message + " B from rank " + peer
                 + " does not match the posted receive of " + receive + " B (do all ranks pass the same counts?)");
-    }
-
-    /** Direct buffers that stand in for heap send and receive buffers, reused by size class; worker thread only. */
-    private static final class StagingPool {
-        private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
-
-        ByteBuffer take(int bytes) {
-            int cls = 32 - Integer.numberOfLeadingZeros(Math.max(1, bytes) - 1);
-            ArrayDeque<ByteBuffer> q = free.get(cls);
-            ByteBuffer b = q == null ? null : q.poll();
-            if (b == null) {
-                b = ByteBuffer.allocateDirect(cls > 30 ? bytes : 1 << cls);
-            }
-            return b.clear().limit(bytes);
-        }
-
-        void release(ByteBuffer b) {
-            if (b.capacity() == 0) {
-                return;
-            }
-            // filed under floor(log2(capacity)): every buffer of class k holds at least 2^k bytes
-            int cls = 31 - Integer.numberOfLeadingZeros(Math.max(1, b.capacity()));
-            free.computeIfAbsent(cls, c -> new ArrayDeque<>()).add(b);
-        }
-
-        void clear() {
-            free.clear();
-        }
     }
 }
