@@ -6,8 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.jccl.Configuration;
 
 /**
- * One collective as a unit of work for the thread that runs a communicator's collectives (a
- * transport's progress thread, or the communicator's own). A blocking caller waits with
+ * One collective as a unit of work for another thread: an asynchronous collective's own thread, a
+ * transport's helper thread, or a communicator's own thread. A blocking caller waits with
  * {@link #await()} (polls that yield the core for {@code jccl.spinMicros}, then parking) and gets
  * what the body threw; an asynchronous caller gets a future, completed on the common pool so that
  * user callbacks never run on the collective thread.

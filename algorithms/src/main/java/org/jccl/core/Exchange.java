@@ -84,9 +84,10 @@ public final class Exchange {
     }
 
     /**
-     * Waits for {@code r}, for at most the timeout. On a transport's progress thread waiting drives
-     * the transport's I/O; elsewhere it is a few busy spins, then polls that yield the core for up to
-     * {@code jccl.spinMicros}, then parking.
+     * Waits for {@code r}, for at most the timeout. Over a transport that is driven
+     * ({@link Progress}) waiting drives its I/O, or follows the thread that does; over one that is
+     * not, it is a few busy spins, then polls that yield the core for up to {@code jccl.spinMicros},
+     * then parking.
      */
     public void await(Request r) {
         if (r.state() == Request.PENDING && progress != null) {
