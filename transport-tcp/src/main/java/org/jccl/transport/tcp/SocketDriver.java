@@ -155,10 +155,12 @@ final class SocketDriver implements Progress {
 
     /** Unlocks; tasks handed in meanwhile run first, and work no caller drives goes to the helper. */
     private void release() {
+        if (lock.getHoldCount() > 1) {
+            lock.unlock(); // a nested hold: the outermost one lets go, and runs what came meanwhile
+            return;
+        }
         while (true) {
-            if (lock.getHoldCount() == 1) {
-                runTasks();
-            }
+            runTasks();
             lock.unlock();
             if (tasks.isEmpty() || !lock.tryLock()) {
                 break;
