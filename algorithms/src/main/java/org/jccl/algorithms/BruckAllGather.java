@@ -34,30 +34,23 @@ public final class BruckAllGather {
             int count = Math.min(d, p - d);
             int to = Math.floorMod(r - d, p);
             int from = (r + d) % p;
-            int n = receive(x, from, data, blocks, (r + d) % p, count, rs, 0);
-            n = send(x, to, data, blocks, r, count, rs, n);
+            int n = post(x, false, from, data, blocks, (r + d) % p, count, rs, 0);
+            n = post(x, true, to, data, blocks, r, count, rs, n);
             for (int i = 0; i < n; i++) {
                 x.await(rs[i]);
             }
         }
     }
 
-    /** Posts the receives of the blocks of ranks first, …, first+count-1 (mod p); returns the next free slot. */
-    private static int receive(Exchange x, int from, ByteBuffer data, BlockLayout blocks, int first, int count,
-                               Request[] rs, int n) {
-        for (ByteBuffer w : ranges(data, blocks, first, count)) {
-            if (w != null) {
-                rs[n++] = x.irecv(from, w);
-            }
-        }
-        return n;
-    }
-
-    private static int send(Exchange x, int to, ByteBuffer data, BlockLayout blocks, int first, int count,
+    /**
+     * Posts the sends (or receives) of the blocks of ranks first, …, first+count-1 (mod p) to (or
+     * from) {@code peer}; returns the next free slot of {@code rs}.
+     */
+    private static int post(Exchange x, boolean send, int peer, ByteBuffer data, BlockLayout blocks, int first, int count,
                             Request[] rs, int n) {
         for (ByteBuffer w : ranges(data, blocks, first, count)) {
             if (w != null) {
-                rs[n++] = x.isend(to, w);
+                rs[n++] = send ? x.isend(peer, w) : x.irecv(peer, w);
             }
         }
         return n;

@@ -91,10 +91,6 @@ final class PeerConnection implements MessageMatcher.Wire {
         return handshakeDeadline;
     }
 
-    boolean hasOutput() {
-        return !out.isEmpty();
-    }
-
     void send(Operation op) {
         matcher.send(op);
     }
@@ -491,7 +487,7 @@ final class PeerConnection implements MessageMatcher.Wire {
 
     private void fail(JcclException cause, boolean keepArrived) {
         List<Operation> failed = matcher.fail(cause, keepArrived);
-        if (target != null && (state == State.TO_RECEIVE)) {
+        if (target != null && state == State.TO_RECEIVE) {
             failed.add(target);
             target = null;
             discard(payloadLeft);

@@ -123,21 +123,36 @@ final class SocketDriver implements Progress {
 
     /** Runs {@code task} on this thread holding the lock, however long that takes to get. */
     void withLock(Runnable task) {
+        asCaller(task, false);
+    }
+
+    /**
+     * Runs {@code task} holding the lock as a caller, for whom the helper steps aside; with
+     * {@code afterJobs}, only when no job handed over before is waiting.
+     *
+     * @return whether {@code task} ran
+     */
+    private boolean asCaller(Runnable task, boolean afterJobs) {
         callers.incrementAndGet();
         try {
             if (selecting) {
-                selector.wakeup();
+                selector.wakeup(); // the helper blocks in the selector holding the lock: make it let go
             }
             lock.lock();
             try {
+                if (afterJobs && (stopping || !jobs.isEmpty())) {
+                    return false; // what was handed over before this call runs first, in order, on the helper
+                }
                 task.run();
+                return true;
             } finally {
                 release();
             }
         } finally {
             callerLeft = System.nanoTime();
-            callers.decrementAndGet();
-            LockSupport.unpark(helper);
+            if (callers.decrementAndGet() == 0 && (!jobs.isEmpty() || sockets.busy())) {
+                LockSupport.unpark(helper); // it stepped aside for this caller; what is left is its work
+            }
         }
     }
 
@@ -200,30 +215,7 @@ final class SocketDriver implements Progress {
 
     @Override
     public boolean runInCaller(Runnable job) {
-        if (stopping || !jobs.isEmpty()) {
-            return false;
-        }
-        callers.incrementAndGet();
-        try {
-            if (selecting) {
-                selector.wakeup(); // the helper blocks in the selector holding the lock: make it let go
-            }
-            lock.lock();
-            try {
-                if (stopping || !jobs.isEmpty()) {
-                    return false; // what was handed over before this call runs first, in order, on the helper
-                }
-                job.run();
-                return true;
-            } finally {
-                release();
-            }
-        } finally {
-            callerLeft = System.nanoTime();
-            if (callers.decrementAndGet() == 0 && (!jobs.isEmpty() || sockets.busy())) {
-                LockSupport.unpark(helper);
-            }
-        }
+        return !stopping && jobs.isEmpty() && asCaller(job, true);
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.jccl.Configuration;
@@ -325,19 +324,20 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
 
     @Override
     public void send(int peer, long tag, long check, ByteBuffer buf, Completion done) {
-        if (driver.driving()) {
-            post(true, peer, tag, check, buf, done);
-        } else {
-            driver.submit(() -> post(true, peer, tag, check, buf, done));
-        }
+        submit(true, peer, tag, check, buf, done);
     }
 
     @Override
     public void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
+        submit(false, peer, tag, check, buf, done);
+    }
+
+    /** Posts at once on the driving thread (the common case: no task allocated for it), else hands it to the driver. */
+    private void submit(boolean send, int peer, long tag, long check, ByteBuffer buf, Completion done) {
         if (driver.driving()) {
-            post(false, peer, tag, check, buf, done);
+            post(send, peer, tag, check, buf, done);
         } else {
-            driver.submit(() -> post(false, peer, tag, check, buf, done));
+            driver.submit(() -> post(send, peer, tag, check, buf, done));
         }
     }
 
@@ -402,8 +402,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
                 }
             }
             // the goodbyes (and an abort's frames) reach the peers before the sockets close
-            driver.driveUntil(() -> Arrays.stream(peers).noneMatch(c -> c != null && c.isOpen() && c.hasOutput()),
-                    System.nanoTime() + 1_000_000_000L);
+            driver.driveUntil(() -> output == 0, System.nanoTime() + 1_000_000_000L);
             JcclException gone = new JcclException(rank, "transport", "the transport is closed");
             for (PeerConnection c : handshaking) {
                 c.fail(gone);

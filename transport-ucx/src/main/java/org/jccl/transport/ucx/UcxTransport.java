@@ -645,10 +645,15 @@ final class UcxTransport implements Transport, Progress {
                 driver.unlock();
             }
         } finally {
-            callerLeft = System.nanoTime();
-            if (callers.decrementAndGet() == 0 && (!jobs.isEmpty() || !tasks.isEmpty() || outstanding > 0)) {
-                LockSupport.unpark(thread); // it gave way to this call; what is left is its work
-            }
+            callerLeaves();
+        }
+    }
+
+    /** A caller lets go: the progress thread, which gave way to it, takes over what is left. */
+    private void callerLeaves() {
+        callerLeft = System.nanoTime();
+        if (callers.decrementAndGet() == 0 && (!jobs.isEmpty() || !tasks.isEmpty() || outstanding > 0)) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -703,10 +708,7 @@ final class UcxTransport implements Transport, Progress {
             }
             return true;
         } finally {
-            callerLeft = System.nanoTime();
-            if (callers.decrementAndGet() == 0 && (!jobs.isEmpty() || !tasks.isEmpty() || outstanding > 0)) {
-                LockSupport.unpark(thread);
-            }
+            callerLeaves();
         }
     }
 
