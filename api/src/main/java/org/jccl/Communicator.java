@@ -23,8 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * complete on a transport thread, so callbacks cannot stall one.
  *
  * <p>The ranks check that they called the same collective with the same counts, type, op and root
- * (from check words in the collective's own messages; over ucx, above 4 KiB, before any data
- * moves); a mismatch fails
+ * (over tcp from check words in the collective's own messages, over ucx before any data moves);
+ * a mismatch fails
  * every rank with a {@link JcclException} naming the ranks and values that differ, and breaks the
  * communicator. A rank that had already finished that collective finds out at its next call.
  *

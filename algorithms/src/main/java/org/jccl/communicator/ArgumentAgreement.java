@@ -17,7 +17,7 @@ import org.jccl.spi.CheckMismatch;
  * arguments, and how they name who passed what.
  *
  * <p>When every message of a collective can carry a check word
- * ({@link org.jccl.spi.Transport#checkedMessageBytes()}: tcp and inproc always, ucx up to 4 KiB), at
+ * ({@link org.jccl.spi.Transport#checkedMessageBytes()}: tcp and inproc), at
  * no cost of its own: every message of the collective carries the sender's {@link Signature#word()},
  * and the first receive that gets another word than its own fails with both words
  * ({@link #named}). That rank breaks the communicator, and its abort tells every other rank what it

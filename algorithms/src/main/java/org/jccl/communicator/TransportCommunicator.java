@@ -483,7 +483,7 @@ public final class TransportCommunicator implements Communicator {
         Signature signature = CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
         // no message of a collective is longer than its largest buffer
         int limit = transport.checkedMessageBytes();
-        boolean checked = signature != null && (limit == Integer.MAX_VALUE || call.longest() <= limit);
+        boolean checked = signature != null && limit > 0 && (limit == Integer.MAX_VALUE || call.longest() <= limit);
         ScratchPool pool = scratch.poll();
         if (pool == null) {
             pool = new ScratchPool();

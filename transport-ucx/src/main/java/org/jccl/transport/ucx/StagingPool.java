@@ -6,8 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Direct buffers that stand in for heap send and receive buffers (and carry check-word trailers),
- * reused by size class; worker thread only.
+ * Direct buffers that stand in for heap send and receive buffers, reused by size class; worker
+ * thread only.
  */
 final class StagingPool {
     private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
