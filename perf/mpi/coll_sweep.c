@@ -9,7 +9,8 @@
  *   coll_sweep [-b BYTES] [-e BYTES] [-f FACTOR] [-n ITERS] [-w WARMUP] [-l LABEL] [-a ALGO] [-o FILE.csv] OPS
  *
  * OPS is a comma list of allreduce, broadcast, reduce, allgather, reducescatter, alltoall, gather,
- * scatter, or all. -a only names the algorithm in the output (pick it with Open MPI's MCA options).
+ * scatter, allreduce_pair (two MPI_Iallreduce of the size issued back to back, then waited for: how
+ * well two collectives in flight overlap; its bandwidth counts one of them), or all. -a only names the algorithm in the output (pick it with Open MPI's MCA options).
  * -o writes jccl-perf's CSV columns, readable by jccl-perf --compare.
  * Built by perf/mpi/openmpi-sweep.sh (mpicc from Debian's libopenmpi-dev).
  */
@@ -18,13 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { ALLREDUCE, BROADCAST, REDUCE, ALLGATHER, REDUCESCATTER, ALLTOALL, GATHER, SCATTER, NOPS } op_t;
+typedef enum { ALLREDUCE, BROADCAST, REDUCE, ALLGATHER, REDUCESCATTER, ALLTOALL, GATHER, SCATTER, ALLREDUCE_PAIR,
+               NOPS } op_t;
 static const char *NAMES[NOPS] = {"allreduce", "broadcast", "reduce", "allgather", "reducescatter", "alltoall", "gather",
-                                  "scatter"};
+                                  "scatter", "allreduce_pair"};
+/* the second pair of buffers of allreduce_pair */
+static float *s2, *r2;
 
 static double bus_factor(op_t op, int n) {
   switch (op) {
-    case ALLREDUCE: return 2.0 * (n - 1) / n;
+    case ALLREDUCE:
+    case ALLREDUCE_PAIR: return 2.0 * (n - 1) / n;
     case BROADCAST:
     case REDUCE: return 1.0;
     default: return (double)(n - 1) / n;
@@ -43,6 +48,13 @@ static void run(op_t op, float *s, float *r, long size, int n) {
     case ALLTOALL: MPI_Alltoall(s, block, MPI_FLOAT, r, block, MPI_FLOAT, MPI_COMM_WORLD); break;
     case GATHER: MPI_Gather(s, block, MPI_FLOAT, r, block, MPI_FLOAT, 0, MPI_COMM_WORLD); break;
     case SCATTER: MPI_Scatter(s, block, MPI_FLOAT, r, block, MPI_FLOAT, 0, MPI_COMM_WORLD); break;
+    case ALLREDUCE_PAIR: {
+      MPI_Request q[2];
+      MPI_Iallreduce(s, r, all, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &q[0]);
+      MPI_Iallreduce(s2, r2, all, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &q[1]);
+      MPI_Waitall(2, q, MPI_STATUSES_IGNORE);
+      break;
+    }
     default: break;
   }
 }
@@ -104,6 +116,8 @@ int main(int argc, char **argv) {
   double *t = malloc(sizeof(double) * iters), *tmax = malloc(sizeof(double) * iters);
   memset(s, 0, maxb + 64);
   memset(r, 0, maxb + 64);
+  s2 = calloc(1, maxb + 64);
+  r2 = calloc(1, maxb + 64);
   FILE *out = NULL;
   if (rank == 0) {
     char host[256];
@@ -135,7 +149,7 @@ int main(int argc, char **argv) {
              "time(us)", "p50(us)", "p99(us)", "max(us)", "algbw(GB/s)", "busbw(GB/s)");
     }
     for (long req = minb; req <= maxb;) {
-      long unit = 4L * (o == ALLREDUCE || o == BROADCAST || o == REDUCE ? 1 : n);
+      long unit = 4L * (o == ALLREDUCE || o == ALLREDUCE_PAIR || o == BROADCAST || o == REDUCE ? 1 : n);
       long size = req - req % unit;
       for (int i = 0; i < warmup; i++) run((op_t)o, s, r, size, n);
       MPI_Barrier(MPI_COMM_WORLD);
@@ -155,7 +169,7 @@ int main(int argc, char **argv) {
                algbw, algbw * bus_factor((op_t)o, n));
         fflush(stdout);
         if (out != NULL) {
-          int reduces = o == ALLREDUCE || o == REDUCE || o == REDUCESCATTER;
+          int reduces = o == ALLREDUCE || o == ALLREDUCE_PAIR || o == REDUCE || o == REDUCESCATTER;
           int rooted = o == BROADCAST || o == REDUCE || o == GATHER || o == SCATTER;
           fprintf(out, "%s,%s,%d,%ld,%ld,float32,%s,%s,%s,false,%.3f,%.3f,%.3f,%.3f,%.6f,%.6f,\n", label, NAMES[o], n, size,
                   size / 4, reduces ? "sum" : "-", rooted ? "0" : "-", algo, avg, p50, p99, mx, algbw,
@@ -170,6 +184,8 @@ int main(int argc, char **argv) {
   if (out != NULL) fclose(out);
   free(s);
   free(r);
+  free(s2);
+  free(r2);
   free(t);
   free(tmax);
   MPI_Finalize();

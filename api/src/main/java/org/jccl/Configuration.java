@@ -70,15 +70,6 @@ public final class Configuration {
     public static final int DEFAULT_OVERSUBSCRIBED_SPIN_MICROS = 10_000;
 
     /**
-     * System property: how many asynchronous collectives of one communicator run at once, each on a
-     * thread of its own, so that collectives issued back to back overlap on the wire; more wait in
-     * issue order.
-     */
-    public static final String PROP_ASYNC_COLLECTIVES = "jccl.asyncCollectives";
-    /** Default of {@link #PROP_ASYNC_COLLECTIVES}. */
-    public static final int DEFAULT_ASYNC_COLLECTIVES = 4;
-
-    /**
      * System property: when true (the default) ranks check before every collective that they all
      * passed the same operation, counts, type, op and root, at the cost of one 16-byte all-reduce.
      */

@@ -1,7 +1,7 @@
 package org.jccl.algorithms;
 
 import java.nio.ByteBuffer;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 
 /**
@@ -22,7 +22,7 @@ public final class BinomialBroadcast {
     }
 
     /** Copies root's {@code data} into every rank's {@code data}. */
-    public static void run(Exchange x, ByteBuffer data, int root) {
+    public static void run(Schedule x, ByteBuffer data, int root) {
         int p = x.size();
         int vr = Math.floorMod(x.rank() - root, p);
         int mask = 1;

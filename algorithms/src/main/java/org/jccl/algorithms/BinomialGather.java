@@ -1,7 +1,7 @@
 package org.jccl.algorithms;
 
 import java.nio.ByteBuffer;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 import org.jccl.core.ScratchPool;
 import org.jccl.core.Windows;
@@ -26,7 +26,7 @@ public final class BinomialGather {
     }
 
     /** Root's {@code recv} (laid out as {@code blocks}, rank order) receives every rank's {@code send}. */
-    public static void run(Exchange x, ByteBuffer send, ByteBuffer recv, BlockLayout blocks, int root) {
+    public static void run(Schedule x, ByteBuffer send, ByteBuffer recv, BlockLayout blocks, int root) {
         int p = x.size();
         int vr = Math.floorMod(x.rank() - root, p);
         BlockLayout rel = relative(blocks, root);
@@ -39,7 +39,7 @@ public final class BinomialGather {
         }
         int base = rel.offset(vr);
         if (send != work) {
-            Windows.copy(send, Windows.of(work, 0, rel.length(vr)));
+            x.copy(send, Windows.of(work, 0, rel.length(vr)));
         }
         Request[] recvs = new Request[Integer.SIZE];
         int n = 0;
@@ -54,8 +54,8 @@ public final class BinomialGather {
         } else if (root != 0) {
             // relative blocks 0..p-root-1 are ranks root..p-1; the rest are ranks 0..root-1
             int head = rel.span(0, p - root);
-            Windows.copy(Windows.of(work, 0, head), Windows.of(recv, blocks.offset(root), head));
-            Windows.copy(Windows.of(work, head, rel.total() - head), Windows.of(recv, 0, blocks.offset(root)));
+            x.copy(Windows.of(work, 0, head), Windows.of(recv, blocks.offset(root), head));
+            x.copy(Windows.of(work, head, rel.total() - head), Windows.of(recv, 0, blocks.offset(root)));
         }
     }
 

@@ -3,10 +3,8 @@ package org.jccl.algorithms;
 import java.nio.ByteBuffer;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.ScratchPool;
-import org.jccl.core.Windows;
-import org.jccl.reduce.ReductionKernel;
 
 /**
  * Binomial-tree reduce, for small messages.
@@ -26,12 +24,12 @@ public final class BinomialReduce {
     }
 
     /** Root's {@code recv} gets the reduction of every rank's {@code send}; {@code recv} is unused elsewhere. */
-    public static void run(Exchange x, ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op, int root) {
+    public static void run(Schedule x, ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op, int root) {
         int p = x.size();
         int vr = Math.floorMod(x.rank() - root, p);
         ByteBuffer acc = vr == 0 ? recv : x.scratch(ScratchPool.WORK_A, send.remaining(), send.order());
         if (acc != send) {
-            Windows.copy(send, acc);
+            x.copy(send, acc);
         }
         for (int mask = 1; mask < p; mask <<= 1) {
             if ((vr & mask) == 0) {
@@ -45,7 +43,7 @@ public final class BinomialReduce {
             }
         }
         if (vr == 0 && op == ReduceOp.AVG) {
-            ReductionKernel.divide(acc, type, p);
+            x.divide(acc, type, p);
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.jccl.algorithms;
 
 import java.nio.ByteBuffer;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 import org.jccl.core.ScratchPool;
 import org.jccl.core.Windows;
@@ -24,7 +24,7 @@ public final class BinomialScatter {
     }
 
     /** Every rank's {@code recv} receives its block of root's {@code send} (laid out as {@code blocks}). */
-    public static void run(Exchange x, ByteBuffer send, ByteBuffer recv, BlockLayout blocks, int root) {
+    public static void run(Schedule x, ByteBuffer send, ByteBuffer recv, BlockLayout blocks, int root) {
         int p = x.size();
         int vr = Math.floorMod(x.rank() - root, p);
         BlockLayout rel = BinomialGather.relative(blocks, root);
@@ -35,8 +35,8 @@ public final class BinomialScatter {
         } else if (vr == 0) {
             work = x.scratch(ScratchPool.STAGING, rel.total(), recv.order());
             int head = rel.span(0, p - root);
-            Windows.copy(Windows.of(send, blocks.offset(root), head), Windows.of(work, 0, head));
-            Windows.copy(Windows.of(send, 0, blocks.offset(root)), Windows.of(work, head, rel.total() - head));
+            x.copy(Windows.of(send, blocks.offset(root), head), Windows.of(work, 0, head));
+            x.copy(Windows.of(send, 0, blocks.offset(root)), Windows.of(work, head, rel.total() - head));
         } else {
             work = x.scratch(ScratchPool.STAGING, rel.span(vr, hi), recv.order());
             x.await(x.irecv((vr - Integer.lowestOneBit(vr) + root) % p, work));
@@ -53,7 +53,7 @@ public final class BinomialScatter {
             }
         }
         if (work != recv) {
-            Windows.copy(Windows.of(work, 0, rel.length(vr)), recv);
+            x.copy(Windows.of(work, 0, rel.length(vr)), recv);
         }
         x.awaitAll(sends);
     }

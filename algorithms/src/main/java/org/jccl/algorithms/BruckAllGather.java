@@ -1,7 +1,7 @@
 package org.jccl.algorithms;
 
 import java.nio.ByteBuffer;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 import org.jccl.core.Windows;
 
@@ -26,7 +26,7 @@ public final class BruckAllGather {
     }
 
     /** Fills every block of {@code data} but block {@code x.rank()}, which must hold this rank's data. */
-    public static void run(Exchange x, ByteBuffer data, BlockLayout blocks) {
+    public static void run(Schedule x, ByteBuffer data, BlockLayout blocks) {
         int p = x.size();
         int r = x.rank();
         Request[] rs = new Request[4];
@@ -46,7 +46,7 @@ public final class BruckAllGather {
      * Posts the sends (or receives) of the blocks of ranks first, …, first+count-1 (mod p) to (or
      * from) {@code peer}; returns the next free slot of {@code rs}.
      */
-    private static int post(Exchange x, boolean send, int peer, ByteBuffer data, BlockLayout blocks, int first, int count,
+    private static int post(Schedule x, boolean send, int peer, ByteBuffer data, BlockLayout blocks, int first, int count,
                             Request[] rs, int n) {
         for (ByteBuffer w : ranges(data, blocks, first, count)) {
             if (w != null) {

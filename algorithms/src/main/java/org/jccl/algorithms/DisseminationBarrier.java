@@ -1,7 +1,7 @@
 package org.jccl.algorithms;
 
 import java.nio.ByteBuffer;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 
 /**
  * Dissemination barrier (Hensgen, Finkel and Manber).
@@ -22,7 +22,7 @@ public final class DisseminationBarrier {
     }
 
     /** Returns once every rank has entered. */
-    public static void run(Exchange x) {
+    public static void run(Schedule x) {
         int p = x.size();
         int r = x.rank();
         for (int k = 1; k < p; k <<= 1) {

@@ -3,10 +3,9 @@ package org.jccl.algorithms;
 import java.nio.ByteBuffer;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.ScratchPool;
 import org.jccl.core.Windows;
-import org.jccl.reduce.ReductionKernel;
 
 /**
  * Halving-doubling all-reduce (Rabenseifner's): a reduce-scatter by recursive halving, then an
@@ -33,7 +32,7 @@ public final class HalvingDoublingAllReduce {
     }
 
     /** Reduces {@code data} in place across all ranks. */
-    public static void run(Exchange x, ByteBuffer data, DataType type, ReduceOp op) {
+    public static void run(Schedule x, ByteBuffer data, DataType type, ReduceOp op) {
         PowerOfTwoFold fold = new PowerOfTwoFold(x.size(), x.rank());
         int q = fold.q;
         BlockLayout blocks = BlockLayout.even(data.remaining(), type.size(), q);
@@ -53,11 +52,11 @@ public final class HalvingDoublingAllReduce {
                 ByteBuffer theirs = Windows.of(tmp, 0, keep.remaining());
                 int partner = fold.real(v ^ mask);
                 x.sendRecv(partner, range(data, blocks, sendFrom, mask), partner, theirs);
-                ReductionKernel.reduce(keep, theirs, type, op);
+                x.reduce(keep, theirs, type, op);
                 lo = keepFrom;
             }
             if (op == ReduceOp.AVG) {
-                ReductionKernel.divide(blocks.window(data, v), type, x.size());
+                x.divide(blocks.window(data, v), type, x.size());
             }
             for (int mask = 1; mask < q; mask <<= 1) {
                 int mine = v & ~(mask - 1);

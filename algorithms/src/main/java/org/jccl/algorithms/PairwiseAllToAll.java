@@ -1,10 +1,9 @@
 package org.jccl.algorithms;
 
 import java.nio.ByteBuffer;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 import org.jccl.core.ScratchPool;
-import org.jccl.core.Windows;
 
 /**
  * Pairwise-exchange all-to-all (blocks may differ in size, which makes it allToAllV too).
@@ -24,15 +23,15 @@ public final class PairwiseAllToAll {
     }
 
     /** Block j of {@code send} goes to rank j and lands in its {@code recv} block {@code x.rank()}. */
-    public static void run(Exchange x, ByteBuffer send, BlockLayout sendBlocks, ByteBuffer recv, BlockLayout recvBlocks) {
+    public static void run(Schedule x, ByteBuffer send, BlockLayout sendBlocks, ByteBuffer recv, BlockLayout recvBlocks) {
         int p = x.size();
         int r = x.rank();
         ByteBuffer src = send;
         if (send == recv) {
             src = x.scratch(ScratchPool.STAGING, sendBlocks.total(), send.order());
-            Windows.copy(send, src);
+            x.copy(send, src);
         } else {
-            Windows.copy(sendBlocks.window(send, r), recvBlocks.window(recv, r));
+            x.copy(sendBlocks.window(send, r), recvBlocks.window(recv, r));
         }
         Request[] rs = new Request[2 * (p - 1)];
         for (int s = 1; s < p; s++) {

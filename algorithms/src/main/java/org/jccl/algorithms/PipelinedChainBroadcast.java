@@ -1,7 +1,7 @@
 package org.jccl.algorithms;
 
 import java.nio.ByteBuffer;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 import org.jccl.core.Windows;
 
@@ -24,7 +24,7 @@ public final class PipelinedChainBroadcast {
     }
 
     /** Copies root's {@code data} into every rank's {@code data}. */
-    public static void run(Exchange x, ByteBuffer data, int root) {
+    public static void run(Schedule x, ByteBuffer data, int root) {
         int p = x.size();
         if (p == 1) {
             return;

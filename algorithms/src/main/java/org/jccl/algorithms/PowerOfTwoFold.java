@@ -3,8 +3,7 @@ package org.jccl.algorithms;
 import java.nio.ByteBuffer;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
-import org.jccl.core.Exchange;
-import org.jccl.reduce.ReductionKernel;
+import org.jccl.core.Schedule;
 
 /**
  * Folds p ranks onto q, the largest power of two not above p, for the all-reduces whose rounds pair
@@ -49,19 +48,19 @@ final class PowerOfTwoFold {
     }
 
     /** The fold: even ranks below 2e send {@code data}, odd ones reduce it in (through {@code tmp}). */
-    void in(Exchange x, ByteBuffer data, ByteBuffer tmp, DataType type, ReduceOp op) {
+    void in(Schedule x, ByteBuffer data, ByteBuffer tmp, DataType type, ReduceOp op) {
         if (rank < 2 * extra) {
             if (rank % 2 == 0) {
                 x.await(x.isend(rank + 1, data));
             } else {
                 x.await(x.irecv(rank - 1, tmp));
-                ReductionKernel.reduce(data, tmp, type, op);
+                x.reduce(data, tmp, type, op);
             }
         }
     }
 
     /** The unfold: odd ranks below 2e send the result back to the even ones that sat out. */
-    void out(Exchange x, ByteBuffer data) {
+    void out(Schedule x, ByteBuffer data) {
         if (rank < 2 * extra) {
             if (rank % 2 == 0) {
                 x.await(x.irecv(rank + 1, data));

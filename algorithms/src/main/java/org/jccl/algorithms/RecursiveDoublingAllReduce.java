@@ -3,9 +3,8 @@ package org.jccl.algorithms;
 import java.nio.ByteBuffer;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.ScratchPool;
-import org.jccl.reduce.ReductionKernel;
 
 /**
  * Recursive-doubling all-reduce, for small messages.
@@ -29,7 +28,7 @@ public final class RecursiveDoublingAllReduce {
     }
 
     /** Reduces {@code data} in place across all ranks. */
-    public static void run(Exchange x, ByteBuffer data, DataType type, ReduceOp op) {
+    public static void run(Schedule x, ByteBuffer data, DataType type, ReduceOp op) {
         PowerOfTwoFold fold = new PowerOfTwoFold(x.size(), x.rank());
         ByteBuffer tmp = x.scratch(ScratchPool.WORK_A, data.remaining(), data.order());
         fold.in(x, data, tmp, type, op);
@@ -38,12 +37,12 @@ public final class RecursiveDoublingAllReduce {
             for (int mask = 1; mask < fold.q; mask <<= 1) {
                 int partner = fold.real(vr ^ mask);
                 x.sendRecv(partner, data, partner, tmp);
-                ReductionKernel.reduce(data, tmp, type, op);
+                x.reduce(data, tmp, type, op);
             }
         }
         fold.out(x, data);
         if (op == ReduceOp.AVG) {
-            ReductionKernel.divide(data, type, x.size());
+            x.divide(data, type, x.size());
         }
     }
 }

@@ -3,10 +3,9 @@ package org.jccl.algorithms;
 import java.nio.ByteBuffer;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.ScratchPool;
 import org.jccl.core.Windows;
-import org.jccl.reduce.ReductionKernel;
 
 /**
  * Recursive-halving reduce-scatter, for small messages: ⌈log2 p⌉ rounds (plus two for a fold when p
@@ -34,14 +33,14 @@ public final class RecursiveHalvingReduceScatter {
      * {@code input} (p blocks) is only read; the reduction of block {@code x.rank()} lands in
      * {@code output}, which may be that block of {@code input}.
      */
-    public static void run(Exchange x, ByteBuffer input, BlockLayout blocks, ByteBuffer output, DataType type,
+    public static void run(Schedule x, ByteBuffer input, BlockLayout blocks, ByteBuffer output, DataType type,
                            ReduceOp op) {
         int p = x.size();
         int r = x.rank();
         PowerOfTwoFold fold = new PowerOfTwoFold(p, r);
         int q = fold.q;
         ByteBuffer work = x.scratch(ScratchPool.WORK_A, blocks.total(), input.order());
-        Windows.copy(input, work);
+        x.copy(input, work);
         ByteBuffer tmp = x.scratch(ScratchPool.WORK_B, blocks.total(), input.order());
         fold.in(x, work, Windows.of(tmp, 0, work.remaining()), type, op);
         int v = fold.virtualRank;
@@ -55,7 +54,7 @@ public final class RecursiveHalvingReduceScatter {
                 ByteBuffer theirs = Windows.of(tmp, 0, keep.remaining());
                 int partner = fold.real(v ^ mask);
                 x.sendRecv(partner, groups(work, blocks, fold, sendFrom, mask), partner, theirs);
-                ReductionKernel.reduce(keep, theirs, type, op);
+                x.reduce(keep, theirs, type, op);
                 lo = keepFrom;
             }
         }
@@ -66,7 +65,7 @@ public final class RecursiveHalvingReduceScatter {
         if (fold.standsIn()) {
             x.await(x.isend(r - 1, blocks.window(work, r - 1)));
         }
-        Windows.copy(blocks.window(work, r), output);
+        x.copy(blocks.window(work, r), output);
     }
 
     /** The blocks of virtual ranks {@code from} to {@code from + count} as one window. */

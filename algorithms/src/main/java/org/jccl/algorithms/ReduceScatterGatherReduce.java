@@ -3,10 +3,9 @@ package org.jccl.algorithms;
 import java.nio.ByteBuffer;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 import org.jccl.core.ScratchPool;
-import org.jccl.reduce.ReductionKernel;
 
 /**
  * Reduce as a ring reduce-scatter followed by a gather of the reduced blocks at the root
@@ -27,7 +26,7 @@ public final class ReduceScatterGatherReduce {
     }
 
     /** Root's {@code recv} gets the reduction of every rank's {@code send}; {@code recv} is unused elsewhere. */
-    public static void run(Exchange x, ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op, int root) {
+    public static void run(Schedule x, ByteBuffer send, ByteBuffer recv, DataType type, ReduceOp op, int root) {
         int p = x.size();
         int r = x.rank();
         BlockLayout blocks = BlockLayout.even(send.remaining(), type.size(), p);
@@ -35,7 +34,7 @@ public final class ReduceScatterGatherReduce {
                 : x.scratch(ScratchPool.STAGING, blocks.length(r), send.order());
         RingReduceScatter.outOfPlace(x, send, blocks, mine, type, op);
         if (op == ReduceOp.AVG) {
-            ReductionKernel.divide(mine, type, p);
+            x.divide(mine, type, p);
         }
         if (r == root) {
             Request[] recvs = new Request[p];

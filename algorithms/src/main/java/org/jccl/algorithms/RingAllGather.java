@@ -1,7 +1,7 @@
 package org.jccl.algorithms;
 
 import java.nio.ByteBuffer;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 
 /**
@@ -23,7 +23,7 @@ public final class RingAllGather {
     }
 
     /** Fills every block of {@code data} but block {@code x.rank()}, which must hold this rank's data. */
-    public static void run(Exchange x, ByteBuffer data, BlockLayout blocks) {
+    public static void run(Schedule x, ByteBuffer data, BlockLayout blocks) {
         int p = x.size();
         int r = x.rank();
         if (p == 1) {

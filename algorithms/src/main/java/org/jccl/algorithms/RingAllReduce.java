@@ -3,8 +3,7 @@ package org.jccl.algorithms;
 import java.nio.ByteBuffer;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
-import org.jccl.core.Exchange;
-import org.jccl.reduce.ReductionKernel;
+import org.jccl.core.Schedule;
 
 /**
  * Ring all-reduce: a ring reduce-scatter followed by a ring all-gather over p near-equal blocks
@@ -23,11 +22,11 @@ public final class RingAllReduce {
     }
 
     /** Reduces {@code data} in place across all ranks. */
-    public static void run(Exchange x, ByteBuffer data, DataType type, ReduceOp op) {
+    public static void run(Schedule x, ByteBuffer data, DataType type, ReduceOp op) {
         BlockLayout blocks = BlockLayout.even(data.remaining(), type.size(), x.size());
         RingReduceScatter.inPlace(x, data, blocks, type, op);
         if (op == ReduceOp.AVG) {
-            ReductionKernel.divide(blocks.window(data, x.rank()), type, x.size());
+            x.divide(blocks.window(data, x.rank()), type, x.size());
         }
         RingAllGather.run(x, data, blocks);
     }

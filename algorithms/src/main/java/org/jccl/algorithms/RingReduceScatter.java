@@ -3,10 +3,9 @@ package org.jccl.algorithms;
 import java.nio.ByteBuffer;
 import org.jccl.DataType;
 import org.jccl.ReduceOp;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 import org.jccl.core.ScratchPool;
-import org.jccl.core.Windows;
 
 /**
  * Ring reduce-scatter.
@@ -28,7 +27,7 @@ public final class RingReduceScatter {
     }
 
     /** In place: afterwards block r of {@code data} holds the reduction of every rank's block r. */
-    public static void inPlace(Exchange x, ByteBuffer data, BlockLayout blocks, DataType type, ReduceOp op) {
+    public static void inPlace(Schedule x, ByteBuffer data, BlockLayout blocks, DataType type, ReduceOp op) {
         int p = x.size();
         int r = x.rank();
         int right = (r + 1) % p;
@@ -44,12 +43,12 @@ public final class RingReduceScatter {
      * Out of place: {@code input} (p blocks) is only read; the reduction of block r lands in
      * {@code output}. Partial sums travel through two alternating work buffers.
      */
-    public static void outOfPlace(Exchange x, ByteBuffer input, BlockLayout blocks, ByteBuffer output,
+    public static void outOfPlace(Schedule x, ByteBuffer input, BlockLayout blocks, ByteBuffer output,
                                   DataType type, ReduceOp op) {
         int p = x.size();
         int r = x.rank();
         if (p == 1) {
-            Windows.copy(blocks.window(input, 0), output);
+            x.copy(blocks.window(input, 0), output);
             return;
         }
         int right = (r + 1) % p;
@@ -60,7 +59,7 @@ public final class RingReduceScatter {
             ByteBuffer acc = s == p - 2 ? output
                     : x.scratch(s % 2 == 0 ? ScratchPool.WORK_A : ScratchPool.WORK_B, blocks.length(rb), output.order());
             Request[] sends = x.sendChunks(right, outgoing, type.size());
-            Windows.copy(blocks.window(input, rb), acc);
+            x.copy(blocks.window(input, rb), acc);
             x.recvReduce(left, acc, type, op);
             x.awaitAll(sends);
             outgoing = acc;

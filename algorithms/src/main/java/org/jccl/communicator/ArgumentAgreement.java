@@ -2,13 +2,10 @@ package org.jccl.communicator;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.jccl.DataType;
 import org.jccl.JcclException;
-import org.jccl.ReduceOp;
 import org.jccl.algorithms.BlockLayout;
-import org.jccl.algorithms.RecursiveDoublingAllReduce;
-import org.jccl.algorithms.RingAllGather;
-import org.jccl.core.Exchange;
+import org.jccl.algorithms.BruckAllGather;
+import org.jccl.core.Schedule;
 import org.jccl.core.ScratchPool;
 import org.jccl.spi.CheckMismatch;
 
@@ -23,10 +20,9 @@ import org.jccl.spi.CheckMismatch;
  * ({@link #named}). That rank breaks the communicator, and its abort tells every other rank what it
  * found ({@link #reported}).
  *
- * <p>Otherwise, a round before any data moves ({@link #verify}): a recursive-doubling
- * max-reduction of (h, ¬h) for the hash h of each rank's signature yields max and min of the hashes
- * in one ⌈log2 p⌉-round exchange of 16 bytes; only when they differ do the ranks all-gather their
- * full signatures. That costs one small-message latency per collective.
+ * <p>Otherwise, a round before any data moves ({@link #verify}): the ranks all-gather their
+ * signatures (⌈log2 p⌉ rounds of Bruck's algorithm, {@code 40·p} bytes in all) and compare them.
+ * That costs one small-message latency per collective.
  *
  * <p>Either way a mismatch breaks the communicator on every rank ({@code jccl.checkArguments=false}
  * turns the check off).
@@ -63,26 +59,30 @@ final class ArgumentAgreement {
         return at < 0 ? null : new Mismatch(rank, operation, m.substring(at));
     }
 
-    static void verify(Exchange x, String operation, Signature mine) {
-        long h = mine.hash();
-        ByteBuffer v = x.scratch(ScratchPool.AGREEMENT, 16, ByteOrder.nativeOrder()).putLong(0, h).putLong(8, ~h);
-        RecursiveDoublingAllReduce.run(x, v, DataType.INT64, ReduceOp.MAX);
-        if (v.getLong(0) == ~v.getLong(8)) {
-            return;
-        }
+    /**
+     * Writes the round into {@code x}, ahead of the collective's own steps: a Bruck all-gather of
+     * every rank's signature, then a step that fails with who passed what when they differ.
+     */
+    static void verify(Schedule x, String operation, Signature mine) {
         int p = x.size();
-        ByteBuffer all = ByteBuffer.allocateDirect(Signature.BYTES * p);
-        mine.encode(all, Signature.BYTES * x.rank());
-        RingAllGather.run(x, all, BlockLayout.uniform(Signature.BYTES, p));
-        StringBuilder why = new StringBuilder(PHRASE);
-        Signature first = Signature.decode(all, 0);
-        why.append("rank 0 ").append(first.describe());
-        for (int r = 1; r < p; r++) {
-            Signature s = Signature.decode(all, Signature.BYTES * r);
-            if (!s.equals(first)) {
-                why.append(", rank ").append(r).append(' ').append(s.describe());
+        ByteBuffer all = x.scratch(ScratchPool.AGREEMENT, Signature.BYTES * p, ByteOrder.nativeOrder());
+        x.local(() -> mine.encode(all, Signature.BYTES * x.rank()));
+        BruckAllGather.run(x, all, BlockLayout.uniform(Signature.BYTES, p));
+        x.local(() -> {
+            Signature first = Signature.decode(all, 0);
+            StringBuilder why = null;
+            for (int r = 1; r < p; r++) {
+                Signature s = Signature.decode(all, Signature.BYTES * r);
+                if (!s.equals(first)) {
+                    if (why == null) {
+                        why = new StringBuilder(PHRASE).append("rank 0 ").append(first.describe());
+                    }
+                    why.append(", rank ").append(r).append(' ').append(s.describe());
+                }
             }
-        }
-        throw new Mismatch(x.rank(), operation, why.toString());
+            if (why != null) {
+                throw new Mismatch(x.rank(), operation, why.toString());
+            }
+        });
     }
 }

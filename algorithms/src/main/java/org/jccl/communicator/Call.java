@@ -1,7 +1,7 @@
 package org.jccl.communicator;
 
 import java.util.function.Consumer;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 
 /**
  * One call, checked and ready to run: what it is, how it runs, and what ranks must agree on.
@@ -17,9 +17,9 @@ import org.jccl.core.Exchange;
  * @param longest a bound on its messages, alike on every rank
  */
 record Call(String operation, String algorithm, long bytes, long pointToPointTag, Signature signature,
-            Consumer<Exchange> body, long longest) {
+            Consumer<Schedule> body, long longest) {
     Call(String operation, String algorithm, long bytes, long pointToPointTag, Signature signature,
-         Consumer<Exchange> body) {
+         Consumer<Schedule> body) {
         this(operation, algorithm, bytes, pointToPointTag, signature, body, bytes);
     }
 }

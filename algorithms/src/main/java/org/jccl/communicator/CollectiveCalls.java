@@ -23,10 +23,9 @@ import org.jccl.algorithms.ReduceScatterGatherReduce;
 import org.jccl.algorithms.RingAllGather;
 import org.jccl.algorithms.RingAllReduce;
 import org.jccl.algorithms.RingReduceScatter;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
 import org.jccl.core.Tags;
 import org.jccl.core.Windows;
-import org.jccl.reduce.ReductionKernel;
 
 /**
  * Turns each API call into a {@link Call}: checks its arguments on the caller's thread (bad ones are
@@ -144,7 +143,7 @@ final class CollectiveCalls {
         String algo = selector.choose(Collective.ALLGATHER, blocks.total(), size);
         return collective(Collective.ALLGATHER, op, algo, blocks.total(), null, null, -1, counts, x -> {
             if (own != null) {
-                Windows.copy(own, blocks.window(data, rank));
+                x.copy(own, blocks.window(data, rank));
             }
             if (algo.equals(BruckAllGather.NAME)) {
                 BruckAllGather.run(x, data, blocks);
@@ -181,7 +180,7 @@ final class CollectiveCalls {
         String algo = selector.choose(Collective.ALLREDUCE, data.remaining(), size);
         return collective(Collective.ALLREDUCE, "allReduce", algo, data.remaining(), type, op, -1, null, x -> {
             if (own != null) {
-                Windows.copy(own, data);
+                x.copy(own, data);
             }
             if (algo.equals(RingAllReduce.NAME)) {
                 RingAllReduce.run(x, data, type, op);
@@ -232,7 +231,7 @@ final class CollectiveCalls {
                 RingReduceScatter.outOfPlace(x, s, blocks, r, type, op);
             }
             if (op == ReduceOp.AVG) {
-                ReductionKernel.divide(r, type, size);
+                x.divide(r, type, size);
             }
         });
     }
@@ -288,7 +287,7 @@ final class CollectiveCalls {
     }
 
     private Call collective(Collective c, String operation, String algo, long bytes, DataType type, ReduceOp op, int root,
-                            int[] counts, Consumer<Exchange> body) {
+                            int[] counts, Consumer<Schedule> body) {
         long count = bytes < 0 || type == null ? bytes : bytes / type.size();
         return new Call(operation, algo, Math.max(0, bytes), -1,
                 Signature.of(operation, algo, c.algorithms(), count, type, op, root, counts), body);

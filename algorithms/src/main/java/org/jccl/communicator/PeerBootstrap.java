@@ -2,7 +2,8 @@ package org.jccl.communicator;
 
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
-import org.jccl.core.Exchange;
+import java.util.function.IntFunction;
+import org.jccl.core.Schedule;
 import org.jccl.core.Request;
 import org.jccl.core.Tags;
 import org.jccl.spi.Bootstrap;
@@ -15,7 +16,7 @@ import org.jccl.spi.Bootstrap;
 final class PeerBootstrap implements Bootstrap {
     /** The parent communicator, running a body under a given tag as one of its collectives. */
     interface Parent {
-        void run(String operation, long tag, Consumer<Exchange> body);
+        void run(String operation, long tag, Consumer<Schedule> body);
     }
 
     private final Parent parent;
@@ -38,39 +39,45 @@ final class PeerBootstrap implements Bootstrap {
     @Override
     public synchronized byte[][] allGather(byte[] mine) {
         int n = members.length;
+        ByteBuffer[] lengths = new ByteBuffer[n];
+        exchange(ByteBuffer.allocateDirect(4).putInt(0, mine.length), i -> lengths[i] = ByteBuffer.allocateDirect(4));
+        ByteBuffer[] bytes = new ByteBuffer[n];
+        exchange(ByteBuffer.allocateDirect(mine.length).put(0, mine),
+                i -> bytes[i] = ByteBuffer.allocateDirect(lengths[i].getInt(0)));
         byte[][] all = new byte[n][];
         all[me] = mine.clone();
-        long tag = Tags.bootstrap(split, round++);
-        parent.run("split", tag, x -> {
-            ByteBuffer[] lengths = new ByteBuffer[n];
-            Request[] pending = new Request[2 * n];
-            ByteBuffer myLength = ByteBuffer.allocateDirect(4).putInt(0, mine.length);
-            ByteBuffer myBytes = ByteBuffer.allocateDirect(mine.length).put(0, mine);
-            for (int i = 0; i < n; i++) {
-                if (i != me) {
-                    lengths[i] = ByteBuffer.allocateDirect(4);
-                    pending[2 * i] = x.irecv(members[i], lengths[i]);
-                    pending[2 * i + 1] = x.isend(members[i], myLength);
-                }
+        for (int i = 0; i < n; i++) {
+            if (i != me) {
+                all[i] = new byte[bytes[i].capacity()];
+                bytes[i].get(0, all[i]);
             }
-            x.awaitAll(pending);
-            ByteBuffer[] bytes = new ByteBuffer[n];
-            for (int i = 0; i < n; i++) {
-                if (i != me) {
-                    bytes[i] = ByteBuffer.allocateDirect(lengths[i].getInt(0));
-                    pending[2 * i] = x.irecv(members[i], bytes[i]);
-                    pending[2 * i + 1] = x.isend(members[i], myBytes);
-                }
-            }
-            x.awaitAll(pending);
-            for (int i = 0; i < n; i++) {
-                if (i != me) {
-                    all[i] = new byte[bytes[i].capacity()];
-                    bytes[i].get(0, all[i]);
-                }
-            }
-        });
+        }
         return all;
+    }
+
+    /**
+     * One round: {@code out} goes to every other member, and member i's message lands in
+     * {@code in.apply(i)} (made before the round runs, so it may depend on earlier rounds only).
+     */
+    private void exchange(ByteBuffer out, IntFunction<ByteBuffer> in) {
+        long tag = Tags.bootstrap(split, round++);
+        int n = members.length;
+        ByteBuffer[] windows = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            if (i != me) {
+                windows[i] = in.apply(i);
+            }
+        }
+        parent.run("split", tag, x -> {
+            Request[] pending = new Request[2 * n];
+            for (int i = 0; i < n; i++) {
+                if (i != me) {
+                    pending[2 * i] = x.irecv(members[i], windows[i]);
+                    pending[2 * i + 1] = x.isend(members[i], out);
+                }
+            }
+            x.awaitAll(pending);
+        });
     }
 
     @Override

@@ -63,16 +63,6 @@ record Signature(int operation, int algorithm, long count, int type, int op, int
                 (int) (w >>> ROOT_SHIFT & ROOT_MASK) - 1, uneven && c != COUNT_MASK ? c : 0);
     }
 
-    long hash() {
-        long h = mix(operation);
-        h = mix(h ^ algorithm);
-        h = mix(h ^ count);
-        h = mix(h ^ type);
-        h = mix(h ^ op);
-        h = mix(h ^ root);
-        return mix(h ^ countsHash);
-    }
-
     void encode(ByteBuffer b, int at) {
         b.putInt(at, operation).putInt(at + 4, algorithm).putLong(at + 8, count).putInt(at + 16, type)
                 .putInt(at + 20, op).putInt(at + 24, root).putLong(at + 28, countsHash);

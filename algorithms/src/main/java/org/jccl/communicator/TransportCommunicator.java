@@ -12,12 +12,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jccl.Communicator;
@@ -26,9 +20,9 @@ import org.jccl.DataType;
 import org.jccl.JcclException;
 import org.jccl.ReduceOp;
 import org.jccl.algorithms.AlgorithmSelector;
-import org.jccl.core.CollectiveJob;
 import org.jccl.core.CommunicatorStatus;
-import org.jccl.core.Exchange;
+import org.jccl.core.Schedule;
+import org.jccl.core.ScheduleRunner;
 import org.jccl.core.ScratchPool;
 import org.jccl.core.Tags;
 import org.jccl.core.Windows;
@@ -38,12 +32,14 @@ import org.jccl.spi.Transport;
 
 /**
  * The communicator. Each call becomes a {@link Call} on the caller's thread ({@link CollectiveCalls}:
- * arguments checked, algorithm chosen), then runs: a blocking one on the caller's own thread, which
- * drives the transport while it waits; an asynchronous one on a thread of its own, so that
- * collectives in flight together overlap. An asynchronous send or receive only posts its message,
- * and the transport's completion ends its future ({@link PostedMessage}). Ranks that called
- * different things find out from the collective's messages or a round before them
- * ({@link ArgumentAgreement}); that, and any other failure, breaks the communicator on every rank.
+ * arguments checked, algorithm chosen), then a {@link Schedule} of non-blocking steps, which the
+ * {@link ScheduleRunner} runs: a blocking call's on the caller's own thread, which drives the
+ * transport while it waits; an asynchronous one wherever the communicator is driven next, so that
+ * collectives in flight together overlap on the wire without a thread each. An asynchronous send or
+ * receive only posts its message, and the transport's completion ends its future
+ * ({@link PostedMessage}). Ranks that called different things find out from the collective's
+ * messages or a round before them ({@link ArgumentAgreement}); that, and any other failure, breaks
+ * the communicator on every rank.
  */
 public final class TransportCommunicator implements Communicator {
     private static final boolean CHECK_ARGUMENTS = Boolean.parseBoolean(
@@ -60,14 +56,10 @@ public final class TransportCommunicator implements Communicator {
     private final int chunkBytes;
     /** Scratch memory, one pool per collective in flight (a blocking one and the asynchronous ones). */
     private final ConcurrentLinkedQueue<ScratchPool> scratch = new ConcurrentLinkedQueue<>();
-    /**
-     * Runs asynchronous collectives, each on a thread of its own while it is in flight (up to
-     * {@code jccl.asyncCollectives} at once, the rest queue in issue order), so that collectives
-     * issued back to back overlap on the wire: their messages carry their own sequence numbers.
-     */
-    private final ThreadPoolExecutor asyncRunner;
+    /** Runs the schedules: blocking ones on their callers, asynchronous ones wherever the communicator is driven. */
+    private final ScheduleRunner runner;
     private final CommunicatorStatus status = new CommunicatorStatus();
-    private final ExecutorService ownThread;
+    /** Where an asynchronous send or receive is posted: in order with the blocking calls that follow it. */
     private final Executor jobs;
     private long sequence;
     private long splits;
@@ -90,27 +82,9 @@ public final class TransportCommunicator implements Communicator {
         this.calls = new CollectiveCalls(rank, size, selector, this::usable);
         this.timeoutNanos = timeoutNanos;
         this.chunkBytes = chunkBytes;
-        int concurrent = Configuration.intProperty(Configuration.PROP_ASYNC_COLLECTIVES,
-                Configuration.DEFAULT_ASYNC_COLLECTIVES);
-        this.asyncRunner = new ThreadPoolExecutor(concurrent, concurrent, 1, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "jccl-async-r" + rank);
-                    t.setDaemon(true);
-                    return t;
-                });
-        asyncRunner.allowCoreThreadTimeOut(true);
         Progress p = transport.progress();
-        if (p != null) {
-            this.ownThread = null;
-            this.jobs = p::execute;
-        } else {
-            this.ownThread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "jccl-comm-r" + rank);
-                t.setDaemon(true);
-                return t;
-            });
-            this.jobs = ownThread;
-        }
+        this.runner = new ScheduleRunner(p, "jccl-progress-r" + rank);
+        this.jobs = p != null ? p::execute : Runnable::run;
     }
 
     @Override
@@ -422,7 +396,7 @@ public final class TransportCommunicator implements Communicator {
                 timeoutNanos, chunkBytes);
     }
 
-    private void runWithTag(String operation, long tag, Consumer<Exchange> body) {
+    private void runWithTag(String operation, long tag, Consumer<Schedule> body) {
         run(new Call(operation, "bootstrap", 0, tag, null, body));
     }
 
@@ -434,37 +408,26 @@ public final class TransportCommunicator implements Communicator {
     // ---- running calls --------------------------------------------------------------------
 
     private void run(Call call) {
-        if (onJobThread()) {
-            execute(call, nextTag(call), sequence);
-            return;
-        }
         long tag = nextTag(call);
-        long seq = sequence;
-        Progress p = transport.progress();
-        if (p != null && p.runInCaller(() -> execute(call, tag, seq))) {
-            return;
+        Schedule s = schedule(call, tag, sequence, null);
+        runner.run(s);
+        RuntimeException e = s.failure();
+        if (e != null) {
+            throw failure(call, e);
         }
-        CollectiveJob job = new CollectiveJob(() -> execute(call, tag, seq), null);
-        jobs.execute(job);
-        job.await();
     }
 
     private CompletableFuture<Void> async(Supplier<Call> make) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        Call call;
+        CollectiveFuture f = new CollectiveFuture(runner);
+        Schedule s;
         try {
-            call = make.get();
+            Call call = make.get();
+            s = schedule(call, nextTag(call), sequence, f);
         } catch (JcclException e) {
-            f.completeExceptionally(e);
-            return f;
+            return CompletableFuture.failedFuture(e);
         }
-        long tag = nextTag(call);
-        long seq = sequence;
-        try {
-            asyncRunner.execute(new CollectiveJob(() -> execute(call, tag, seq), f));
-        } catch (RejectedExecutionException e) {
-            f.completeExceptionally(new JcclException(rank, call.operation(), "the communicator is closed"));
-        }
+        f.bind(s);
+        runner.start(s);
         return f;
     }
 
@@ -472,13 +435,12 @@ public final class TransportCommunicator implements Communicator {
         return call.pointToPointTag() >= 0 ? call.pointToPointTag() : Tags.collective(++sequence);
     }
 
-    private boolean onJobThread() {
-        Progress p = transport.progress();
-        return p != null && p.inProgressThread();
-    }
-
-    /** Runs on the job thread. */
-    private void execute(Call call, long tag, long seq) {
+    /**
+     * The call's schedule: the round that checks arguments where messages carry no check word, then
+     * the algorithm's steps. When it finishes, its scratch memory goes back to the pool and the
+     * future of an asynchronous call (else null) learns how it ended.
+     */
+    private Schedule schedule(Call call, long tag, long seq, CollectiveFuture future) {
         usable(call.operation());
         Signature signature = CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
         // no message of a collective is longer than its largest buffer
@@ -488,30 +450,44 @@ public final class TransportCommunicator implements Communicator {
         if (pool == null) {
             pool = new ScratchPool();
         }
-        Exchange x = new Exchange(transport, rank, size, call.operation(), tag, checked ? signature.word() : 0, seq,
-                timeoutNanos, pool, chunkBytes, status);
-        status.begin(call.operation(), call.algorithm(), seq, call.bytes());
+        Schedule s = new Schedule(transport, rank, size, call.operation(), call.algorithm(), tag,
+                checked ? signature.word() : 0, seq, call.bytes(), timeoutNanos, pool, chunkBytes);
         try {
             if (signature != null && !checked) {
-                ArgumentAgreement.verify(x, call.operation(), signature);
+                ArgumentAgreement.verify(s, call.operation(), signature);
             }
-            call.body().accept(x);
-        } catch (CheckMismatch e) {
-            JcclException m = signature == null ? e : ArgumentAgreement.named(rank, call.operation(), signature, e);
-            breakWith(m);
-            throw m;
-        } catch (JcclException e) {
-            JcclException m = ArgumentAgreement.reported(rank, call.operation(), e);
-            breakWith(m != null ? m : e);
-            throw m != null ? m : e;
+            call.body().accept(s);
         } catch (RuntimeException e) {
-            JcclException j = new JcclException(rank, call.operation(), "internal error: " + e, e);
-            breakWith(j);
-            throw j;
-        } finally {
-            status.end();
             scratch.add(pool);
+            throw e;
         }
+        ScratchPool used = pool;
+        s.onFinish(() -> {
+            status.end();
+            scratch.add(used);
+            if (future != null) {
+                RuntimeException e = s.failure();
+                future.ended(e == null ? null : failure(call, e));
+            }
+        });
+        status.begin(s, seq);
+        return s;
+    }
+
+    /** What the caller sees of a schedule's failure; any failure breaks the communicator. */
+    private RuntimeException failure(Call call, RuntimeException e) {
+        Signature signature = CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
+        JcclException j;
+        if (e instanceof CheckMismatch m) {
+            j = signature == null ? m : ArgumentAgreement.named(rank, call.operation(), signature, m);
+        } else if (e instanceof JcclException f) {
+            JcclException m = ArgumentAgreement.reported(rank, call.operation(), f);
+            j = m != null ? m : f;
+        } else {
+            j = new JcclException(rank, call.operation(), "internal error: " + e, e);
+        }
+        breakWith(j);
+        return j;
     }
 
     private ArgumentCheck usable(String op) {
@@ -550,10 +526,7 @@ public final class TransportCommunicator implements Communicator {
         try {
             transport.close();
         } finally {
-            if (ownThread != null) {
-                ownThread.shutdown();
-            }
-            asyncRunner.shutdown();
+            runner.close();
             scratch.forEach(ScratchPool::release);
             scratch.clear();
             try {

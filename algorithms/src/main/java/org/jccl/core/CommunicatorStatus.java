@@ -7,23 +7,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and rendered only when someone asks: deadline dumps of the tests, timeout messages.
  */
 public final class CommunicatorStatus {
-    private volatile String operation;
-    private volatile String algorithm;
-    private volatile long sequence;
-    private volatile long bytes;
-    private volatile Request waitingOn;
+    private volatile Schedule latest;
+    private volatile long lastSequence;
+    private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger posted = new AtomicInteger();
 
-    public void begin(String operation, String algorithm, long sequence, long bytes) {
-        this.operation = operation;
-        this.algorithm = algorithm;
-        this.sequence = sequence;
-        this.bytes = bytes;
+    /** A collective (or a blocking point-to-point call) starts. */
+    public void begin(Schedule s, long sequence) {
+        running.incrementAndGet();
+        latest = s;
+        lastSequence = sequence;
     }
 
+    /** It has finished. */
     public void end() {
-        operation = null;
-        waitingOn = null;
+        running.decrementAndGet();
     }
 
     /** Counts asynchronous point-to-point messages posted ({@code +1}) and finished ({@code -1}). */
@@ -31,23 +29,18 @@ public final class CommunicatorStatus {
         posted.addAndGet(delta);
     }
 
-    void waiting(Request r) {
-        waitingOn = r;
-    }
-
     /**
-     * One line: the collective in progress and the message it waits for, or "idle"; then how many
-     * asynchronous sends and receives are still on the wire.
+     * One line: the collective started last and what it waits for, how many more are in flight, or
+     * "idle"; then how many asynchronous sends and receives are still on the wire.
      */
     public String describe() {
         int p = posted.get();
         String messages = p == 0 ? "" : "; " + p + " asynchronous point-to-point messages unfinished";
-        String op = operation;
-        if (op == null) {
-            return "idle after collective #" + sequence + messages;
+        int n = running.get();
+        Schedule s = latest;
+        if (n <= 0 || s == null) {
+            return "idle after collective #" + lastSequence + messages;
         }
-        Request w = waitingOn;
-        return op + " #" + sequence + " (" + algorithm + ", " + bytes + " B)"
-                + (w == null ? ", computing" : ", waiting for " + w.describe()) + messages;
+        return s + (n > 1 ? "; " + (n - 1) + " more in flight" : "") + messages;
     }
 }

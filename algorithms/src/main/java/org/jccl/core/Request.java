@@ -1,47 +1,45 @@
 package org.jccl.core;
 
-import java.util.concurrent.locks.LockSupport;
+import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
 import org.jccl.JcclException;
 import org.jccl.spi.Completion;
 
 /**
- * One posted send or receive of a collective. The transport completes it on its own thread; the
- * collective's thread waits for it in {@link Exchange#await}. Completion only flips a flag and
- * unparks, so it never stalls a transport thread.
+ * One send or receive of a {@link Schedule}: made when the schedule is built, posted when the
+ * schedule reaches it, completed by the transport on whichever thread drives it. Completion only
+ * flips a flag and wakes the thread that waits for the schedule, so it never stalls the driver.
  */
 public final class Request implements Completion, BooleanSupplier {
     static final int PENDING = 0;
     static final int DONE = 1;
     static final int FAILED = 2;
 
+    final Schedule schedule;
     final int peer;
     final boolean send;
-    final int bytes;
-    private final Thread waiter;
+    final ByteBuffer window;
     private volatile int state;
     private volatile JcclException failure;
 
-    Request(int peer, boolean send, int bytes, Thread waiter) {
+    Request(Schedule schedule, int peer, boolean send, ByteBuffer window) {
+        this.schedule = schedule;
         this.peer = peer;
         this.send = send;
-        this.bytes = bytes;
-        this.waiter = waiter;
+        this.window = window;
     }
 
     @Override
     public void completed() {
         state = DONE;
-        if (waiter != Thread.currentThread()) {
-            LockSupport.unpark(waiter); // the waiter driving the transport itself is not parked
-        }
+        schedule.wake();
     }
 
     @Override
     public void failed(JcclException cause) {
         failure = cause;
         state = FAILED;
-        LockSupport.unpark(waiter);
+        schedule.wake();
     }
 
     /** True once completed or failed. */
@@ -59,6 +57,7 @@ public final class Request implements Completion, BooleanSupplier {
     }
 
     String describe() {
+        int bytes = window.remaining();
         return (send ? "send of " + bytes + " B to rank " : "receive of " + bytes + " B from rank ") + peer;
     }
 }

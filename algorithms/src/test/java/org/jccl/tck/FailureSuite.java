@@ -143,6 +143,36 @@ public abstract class FailureSuite {
         errors.forEach(e -> assertNull(e, () -> "rank failed: " + e));
     }
 
+    @Test
+    void anAsynchronousCollectiveNobodyWaitsInTimesOutOnItsOwn() {
+        Duration timeout = Duration.ofSeconds(2);
+        List<Throwable> errors = threads().each(2, Map.of(), timeout, c -> {
+            ByteBuffer b = ByteBuffer.allocateDirect(64);
+            if (c.rank() == 0) {
+                long t0 = System.nanoTime();
+                java.util.concurrent.CompletableFuture<Void> f = c.allReduceAsync(b, b, DataType.INT8, ReduceOp.MAX);
+                java.util.concurrent.CompletableFuture<Long> ended = f.handle((v, t) -> System.nanoTime());
+                // nobody joins: the communicator's own progress must fail it at the timeout
+                while (!ended.isDone() && System.nanoTime() - t0 < 4 * timeout.toNanos()) {
+                    Thread.sleep(10);
+                }
+                assertTrue(ended.isDone(), "the future never ended");
+                long took = ended.join() - t0;
+                assertTrue(took >= timeout.toNanos() && took < 4 * timeout.toNanos(), "took " + took / 1e9 + " s");
+                java.util.concurrent.CompletionException ce = assertThrows(java.util.concurrent.CompletionException.class,
+                        f::join);
+                JcclException e = assertInstanceOf(JcclException.class, ce.getCause());
+                assertTrue(e.getMessage().startsWith("rank 0: allReduce: timed out"), e::getMessage);
+                assertTrue(e.getMessage().contains("from rank 1"), e::getMessage);
+            } else {
+                Thread.sleep(timeout.toMillis() + 1000);
+            }
+            JcclException later = assertThrows(JcclException.class, c::barrier);
+            assertTrue(later.getMessage().startsWith("rank " + c.rank() + ": barrier: "), later::getMessage);
+        });
+        errors.forEach(e -> assertNull(e, () -> "rank failed: " + e));
+    }
+
     private static void refused(Communicator c, String op, String cause, Executable call) {
         JcclException e = assertThrows(JcclException.class, call);
         assertInstanceOf(JcclException.class, e);

@@ -23,7 +23,10 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
     public enum Kind {
         BROADCAST, SCATTER, GATHER, ALLGATHER, REDUCE, ALLREDUCE, REDUCESCATTER, ALLTOALL, BARRIER, SENDRECV,
         GATHERV, SCATTERV, ALLGATHERV, ALLTOALLV, REDUCESCATTERV,
-        /** Three allReduceAsync and an allGatherAsync in flight at once, then joined. */
+        /**
+         * Three allReduceAsync and an allGatherAsync in flight at once, a blocking allReduce while
+         * they are, then all joined out of order.
+         */
         ASYNC,
         /** Split into colors rank % 2 (rank {@code root} opts out), keys reversed; child and parent concurrently. */
         SPLIT,
@@ -287,8 +290,23 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
             fill(mine, 0, r, n, 0);
             ByteBuffer all = buffer(n * p);
             fs.add(comm.allGatherAsync(mine, all));
+            java.util.Set<String> callbackThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            fs.set(0, fs.get(0).thenRun(() -> callbackThreads.add(Thread.currentThread().getName())));
+            // a blocking collective while those are in flight: it drives them on its way
+            ByteBuffer between = buffer(n);
+            fill(between, 0, r, n, 3 * n);
+            comm.allReduce(between, between, type, op);
+            String b = verify(between, n, i -> reduced(3 * n + i));
+            if (b != null) {
+                return "the blocking allReduce between asynchronous ones: " + b;
+            }
             for (int k = fs.size() - 1; k >= 0; k--) {
                 fs.get(k).join(); // joined out of order: each completes on its own
+            }
+            for (String t : callbackThreads) {
+                if (t.startsWith("jccl-")) {
+                    return "rank " + r + ": a callback of allReduceAsync ran on jccl's thread " + t;
+                }
             }
             for (int k = 0; k < 3; k++) {
                 int base = k * n;
