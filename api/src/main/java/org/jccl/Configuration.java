@@ -27,6 +27,14 @@ public final class Configuration {
     public static final String ENV_SECRET = "JCCL_SECRET";
     /** Prefix of the per-collective algorithm overrides, e.g. {@code JCCL_ALGO_ALLREDUCE=ring}. */
     public static final String ENV_ALGO_PREFIX = "JCCL_ALGO_";
+    /**
+     * The α-β-γ cost model that chooses algorithms, instead of the measurement at start-up:
+     * {@code alpha_us=20,beta_ns=0.5,gamma_ns=0.25} (β and γ per byte), the path of a file holding
+     * that line, or {@code default} for the built-in model. Every rank must pass the same.
+     */
+    public static final String ENV_COST_MODEL = "JCCL_COST_MODEL";
+    /** System property with the same meaning as {@link #ENV_COST_MODEL}; it wins over the variable. */
+    public static final String PROP_COST_MODEL = "jccl.costModel";
 
     /** Transport used when none is named. */
     public static final String DEFAULT_TRANSPORT = "tcp";

@@ -3,26 +3,18 @@ package org.jccl.algorithms;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jccl.Configuration;
 import org.jccl.JcclException;
 
 /**
- * Picks the algorithm of each collective from the message size and the rank count, unless
- * {@code JCCL_ALGO_<COLLECTIVE>} forces one. The thresholds are where the latency-bound algorithm's
- * ⌈log2 p⌉·n·β overtakes the bandwidth-bound one's extra ~p·α on TCP (α ≈ 20-50 µs, β ≈ 0.3-1 ns/B);
- * docs/algorithms.md gives the reasoning.
+ * Picks the algorithm of each collective: the one the {@link CostModel} predicts to be fastest for
+ * the message size and rank count, unless {@code JCCL_ALGO_<COLLECTIVE>} forces one. Every rank
+ * must hold the same model (the communicator agrees on it at start-up), so that all choose alike.
  */
 public final class AlgorithmSelector {
-    /** All-reduce messages up to this many bytes use recursive doubling. */
-    public static final int ALLREDUCE_SMALL_BYTES = 32 * 1024;
-    /** Broadcasts up to this many bytes use the binomial tree. */
-    public static final int BROADCAST_SMALL_BYTES = 64 * 1024;
-    /** Reduces up to this many bytes use the binomial tree. */
-    public static final int REDUCE_SMALL_BYTES = 64 * 1024;
-    /** All-gathers of up to this many bytes (gathered) use Bruck's algorithm. */
-    public static final int ALLGATHER_SMALL_BYTES = 64 * 1024;
-    /** Reduce-scatters of up to this many bytes (the whole input) use recursive halving. */
-    public static final int REDUCESCATTER_SMALL_BYTES = 64 * 1024;
-
+    private final int chunkBytes = Configuration.intProperty(Configuration.PROP_CHUNK_BYTES,
+            Configuration.DEFAULT_CHUNK_BYTES);
+    private volatile CostModel model = CostModel.DEFAULT;
     private final Map<Collective, String> forced = new EnumMap<>(Collective.class);
 
     /**
@@ -55,26 +47,63 @@ public final class AlgorithmSelector {
         return null;
     }
 
+    /** The model the choices follow. */
+    public CostModel model() {
+        return model;
+    }
+
+    /** Follows {@code m} from now on; every rank must switch to the same model at the same point. */
+    public void useModel(CostModel m) {
+        this.model = m;
+    }
+
     /**
      * The algorithm for {@code c} moving {@code bytes} among {@code ranks} ranks: the per-rank vector,
-     * or for all-gather and reduce-scatter the whole buffer of p blocks.
+     * or for all-gather, reduce-scatter and all-to-all the whole buffer of p blocks. Ties go to the
+     * algorithm listed first in {@link Collective}.
      */
     public String choose(Collective c, long bytes, int ranks) {
         String f = forced.get(c);
         if (f != null) {
             return f;
         }
+        String best = null;
+        double bestCost = Double.POSITIVE_INFINITY;
+        for (String algo : c.algorithms()) {
+            double cost = predict(c, algo, bytes, ranks);
+            if (cost < bestCost) {
+                best = algo;
+                bestCost = cost;
+            }
+        }
+        return best;
+    }
+
+    /** The model's time in seconds for {@code algo} running {@code c} on {@code bytes} among {@code ranks} ranks. */
+    public double predict(Collective c, String algo, long bytes, int ranks) {
+        CostModel m = model;
+        int p = ranks;
+        long n = bytes;
+        if (p <= 1) {
+            return 0;
+        }
         return switch (c) {
-            case ALLREDUCE -> bytes <= ALLREDUCE_SMALL_BYTES || bytes / ranks < 8
-                    ? RecursiveDoublingAllReduce.NAME : RingAllReduce.NAME;
-            case BROADCAST -> bytes <= BROADCAST_SMALL_BYTES || ranks <= 2
-                    ? BinomialBroadcast.NAME : PipelinedChainBroadcast.NAME;
-            case REDUCE -> bytes <= REDUCE_SMALL_BYTES || ranks <= 2
-                    ? BinomialReduce.NAME : ReduceScatterGatherReduce.NAME;
-            case ALLGATHER -> bytes <= ALLGATHER_SMALL_BYTES ? BruckAllGather.NAME : RingAllGather.NAME;
-            case REDUCESCATTER -> bytes <= REDUCESCATTER_SMALL_BYTES
-                    ? RecursiveHalvingReduceScatter.NAME : RingReduceScatter.NAME;
-            default -> c.algorithms().get(0);
+            case ALLREDUCE -> switch (algo) {
+                case RingAllReduce.NAME -> RingAllReduce.cost(m, p, n, chunkBytes);
+                case HalvingDoublingAllReduce.NAME -> HalvingDoublingAllReduce.cost(m, p, n);
+                default -> RecursiveDoublingAllReduce.cost(m, p, n);
+            };
+            case BROADCAST -> algo.equals(PipelinedChainBroadcast.NAME)
+                    ? PipelinedChainBroadcast.cost(m, p, n, chunkBytes) : BinomialBroadcast.cost(m, p, n);
+            case REDUCE -> algo.equals(ReduceScatterGatherReduce.NAME)
+                    ? ReduceScatterGatherReduce.cost(m, p, n, chunkBytes) : BinomialReduce.cost(m, p, n);
+            case ALLGATHER -> algo.equals(BruckAllGather.NAME) ? BruckAllGather.cost(m, p, n) : RingAllGather.cost(m, p, n);
+            case REDUCESCATTER -> algo.equals(RecursiveHalvingReduceScatter.NAME)
+                    ? RecursiveHalvingReduceScatter.cost(m, p, n) : RingReduceScatter.cost(m, p, n, chunkBytes);
+            case ALLTOALL -> algo.equals(BruckAllToAll.NAME) ? BruckAllToAll.cost(m, p, n) : PairwiseAllToAll.cost(m, p, n);
+            case SCATTER -> BinomialScatter.cost(m, p, n);
+            case GATHER -> BinomialGather.cost(m, p, n);
+            case BARRIER -> DisseminationBarrier.cost(m, p);
         };
     }
 }

@@ -44,4 +44,9 @@ public final class BinomialBroadcast {
         }
         x.awaitAll(sends);
     }
+
+    /** Predicted seconds for {@code n} bytes on {@code p} ranks. */
+    public static double cost(CostModel m, int p, long n) {
+        return CostModel.log2Ceil(p) * m.message(n);
+    }
 }

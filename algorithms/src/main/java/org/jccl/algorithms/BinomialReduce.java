@@ -46,4 +46,9 @@ public final class BinomialReduce {
             x.divide(acc, type, p);
         }
     }
+
+    /** Predicted seconds for an {@code n}-byte vector on {@code p} ranks. */
+    public static double cost(CostModel m, int p, long n) {
+        return CostModel.log2Ceil(p) * (m.message(n) + n * m.gamma());
+    }
 }

@@ -57,4 +57,9 @@ public final class BinomialScatter {
         }
         x.awaitAll(sends);
     }
+
+    /** Predicted seconds for {@code n} bytes of blocks on {@code p} ranks. */
+    public static double cost(CostModel m, int p, long n) {
+        return CostModel.log2Ceil(p) * m.alpha() + (p - 1.0) / p * n * m.beta();
+    }
 }

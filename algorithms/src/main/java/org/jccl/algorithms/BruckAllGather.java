@@ -71,4 +71,9 @@ public final class BruckAllGather {
         int bytes = blocks.span(from, to);
         return bytes == 0 ? null : Windows.of(data, blocks.offset(from), bytes);
     }
+
+    /** Predicted seconds for {@code n} bytes gathered on {@code p} ranks. */
+    public static double cost(CostModel m, int p, long n) {
+        return CostModel.log2Ceil(p) * m.alpha() + (p - 1.0) / p * n * m.beta();
+    }
 }

@@ -12,7 +12,7 @@ public enum Collective {
     REDUCE("reduce", BinomialReduce.NAME, ReduceScatterGatherReduce.NAME),
     ALLREDUCE("allReduce", RecursiveDoublingAllReduce.NAME, RingAllReduce.NAME, HalvingDoublingAllReduce.NAME),
     REDUCESCATTER("reduceScatter", RingReduceScatter.NAME, RecursiveHalvingReduceScatter.NAME),
-    ALLTOALL("allToAll", PairwiseAllToAll.NAME),
+    ALLTOALL("allToAll", PairwiseAllToAll.NAME, BruckAllToAll.NAME),
     BARRIER("barrier", DisseminationBarrier.NAME);
 
     private final String operation;

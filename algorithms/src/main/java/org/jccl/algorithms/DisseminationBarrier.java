@@ -29,4 +29,9 @@ public final class DisseminationBarrier {
             x.sendRecv((r + k) % p, EMPTY.duplicate(), (r - k + p) % p, EMPTY.duplicate());
         }
     }
+
+    /** Predicted seconds on {@code p} ranks. */
+    public static double cost(CostModel m, int p) {
+        return CostModel.log2Ceil(p) * m.alpha();
+    }
 }

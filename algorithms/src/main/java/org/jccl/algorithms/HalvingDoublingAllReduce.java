@@ -71,4 +71,13 @@ public final class HalvingDoublingAllReduce {
     private static ByteBuffer range(ByteBuffer data, BlockLayout blocks, int from, int count) {
         return Windows.of(data, blocks.offset(from), blocks.span(from, from + count));
     }
+
+    /** Predicted seconds for an {@code n}-byte vector on {@code p} ranks (the fold counts when p is no power of two). */
+    public static double cost(CostModel m, int p, long n) {
+        int q = Integer.highestOneBit(p);
+        int rounds = Integer.numberOfTrailingZeros(q);
+        double share = (q - 1.0) / q * n;
+        double fold = p == q ? 0 : 2 * m.message(n) + n * m.gamma();
+        return 2 * rounds * m.alpha() + 2 * share * m.beta() + share * m.gamma() + fold;
+    }
 }

@@ -44,4 +44,9 @@ public final class PairwiseAllToAll {
         }
         x.awaitAll(rs);
     }
+
+    /** Predicted seconds for {@code n} bytes of blocks per rank on {@code p} ranks. */
+    public static double cost(CostModel m, int p, long n) {
+        return (p - 1) * m.message((double) n / p);
+    }
 }

@@ -53,4 +53,13 @@ public final class PipelinedChainBroadcast {
         }
         x.awaitAll(sends);
     }
+
+    /** Predicted seconds for {@code n} bytes on {@code p} ranks, with chunks of {@code chunk} bytes. */
+    public static double cost(CostModel m, int p, long n, int chunk) {
+        if (p < 2) {
+            return 0;
+        }
+        long k = Math.max(1, (n + chunk - 1) / chunk);
+        return (p - 2 + k) * m.message((double) n / k);
+    }
 }

@@ -17,7 +17,7 @@ import org.jccl.core.ScratchPool;
  * the even ones that sat out. Both partners of a round compute a op b and b op a, which are the
  * same bits for these commutative ops, so every rank ends with identical results.
  *
- * <p>Bytes sent per rank: n·log2(q) (+n for the fold). Cost: (⌈log2 p⌉ + 2·[p≠q])·(α + n·β + n·γ):
+ * <p>Bytes sent per rank: n·log2(q) (+n for the fold). Cost: (log2 q + 2·[p≠q])·(α + n·β) + (log2 q + [p≠q])·n·γ:
  * the fewest latency terms, so it wins while α dominates.
  */
 public final class RecursiveDoublingAllReduce {
@@ -44,5 +44,13 @@ public final class RecursiveDoublingAllReduce {
         if (op == ReduceOp.AVG) {
             x.divide(data, type, x.size());
         }
+    }
+
+    /** Predicted seconds for an {@code n}-byte vector on {@code p} ranks (the fold counts when p is no power of two). */
+    public static double cost(CostModel m, int p, long n) {
+        int q = Integer.highestOneBit(p);
+        int rounds = Integer.numberOfTrailingZeros(q);
+        int fold = p == q ? 0 : 1;
+        return (rounds + 2 * fold) * m.message(n) + (rounds + fold) * n * m.gamma();
     }
 }

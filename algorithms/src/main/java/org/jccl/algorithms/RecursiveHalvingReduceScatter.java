@@ -20,7 +20,8 @@ import org.jccl.core.Windows;
  * rounds v holds its group fully reduced; an odd rank below the fold hands block 2v to the even rank
  * that sat out. Uneven blocks (reduceScatterV) work as they are.
  *
- * <p>Bytes sent per rank: (q-1)/q·n (+n for the fold). Cost: log2(q)·α + (q-1)/q·n·(β + γ).
+ * <p>Bytes sent per rank: (q-1)/q·n (+n for the fold). Cost: log2(q)·α + (q-1)/q·n·(β + γ) + n·γ for
+ * the copy of the input, + 2·α + (n + n/p)·β + n·γ around the fold.
  */
 public final class RecursiveHalvingReduceScatter {
     /** Selection name. */
@@ -73,5 +74,16 @@ public final class RecursiveHalvingReduceScatter {
         int first = fold.firstRank(from);
         int end = fold.firstRank(from + count);
         return Windows.of(work, blocks.offset(first), blocks.span(first, end));
+    }
+
+    /**
+     * Predicted seconds for {@code n} bytes of blocks on {@code p} ranks: the rounds, the copy of the
+     * input, and the fold when p is no power of two.
+     */
+    public static double cost(CostModel m, int p, long n) {
+        int q = Integer.highestOneBit(p);
+        double share = (q - 1.0) / q * n;
+        double fold = p == q ? 0 : m.message(n) + n * m.gamma() + m.message((double) n / p);
+        return Integer.numberOfTrailingZeros(q) * m.alpha() + share * (m.beta() + m.gamma()) + n * m.gamma() + fold;
     }
 }

@@ -15,8 +15,8 @@ import org.jccl.core.ScratchPool;
  * its block straight to the root, which receives them into place. The root's inbound link carries
  * (p-1)/p·n bytes, the least any reduce can.
  *
- * <p>Bytes sent per rank: 2·(p-1)/p·n at most. Cost: 2(p-1)·α + 2(p-1)/p·n·β + (p-1)/p·n·γ, against
- * ⌈log2 p⌉·n·β for the binomial tree.
+ * <p>Bytes sent per rank: 2·(p-1)/p·n at most. Cost: the ring reduce-scatter's, + α + (p-1)/p·n·β
+ * for the blocks the root receives at once, against ⌈log2 p⌉·n·β for the binomial tree.
  */
 public final class ReduceScatterGatherReduce {
     /** Selection name. */
@@ -47,5 +47,10 @@ public final class ReduceScatterGatherReduce {
         } else {
             x.await(x.isend(root, mine));
         }
+    }
+
+    /** Predicted seconds for an {@code n}-byte vector on {@code p} ranks, with chunks of {@code chunk} bytes. */
+    public static double cost(CostModel m, int p, long n, int chunk) {
+        return RingReduceScatter.cost(m, p, n, chunk) + m.alpha() + (p - 1.0) / p * n * m.beta();
     }
 }

@@ -44,4 +44,9 @@ public final class RingAllGather {
         x.await(recvs[p - 2]);
         x.awaitAll(sends);
     }
+
+    /** Predicted seconds for {@code n} bytes gathered on {@code p} ranks. */
+    public static double cost(CostModel m, int p, long n) {
+        return (p - 1) * m.message((double) n / p);
+    }
 }

@@ -10,9 +10,9 @@ import org.jccl.core.Schedule;
  * (see {@link RingReduceScatter} and {@link RingAllGather}). For AVG each rank divides its own
  * fully reduced block once, before it is gathered, so every rank ends with identical bits.
  *
- * <p>Bytes sent per rank: 2·(p-1)/p·n. Cost: 2(p-1)·α + 2(p-1)/p·n·β + (p-1)/p·n·γ: the bandwidth
- * lower bound, so it is the choice for large messages; the 2(p-1) latency terms make it a poor one
- * for small ones.
+ * <p>Bytes sent per rank: 2·(p-1)/p·n. Cost: 2(p-1)·α + 2(p-1)/p·n·β + (p-1)·min(n/p, chunk)·γ: the
+ * bandwidth lower bound, with the reduction hidden behind the receipt of the next chunk, so it is
+ * the choice for large messages; the 2(p-1) latency terms make it a poor one for small ones.
  */
 public final class RingAllReduce {
     /** Selection name. */
@@ -29,5 +29,10 @@ public final class RingAllReduce {
             x.divide(blocks.window(data, x.rank()), type, x.size());
         }
         RingAllGather.run(x, data, blocks);
+    }
+
+    /** Predicted seconds for an {@code n}-byte vector on {@code p} ranks, with chunks of {@code chunk} bytes. */
+    public static double cost(CostModel m, int p, long n, int chunk) {
+        return RingReduceScatter.cost(m, p, n, chunk) + RingAllGather.cost(m, p, n);
     }
 }

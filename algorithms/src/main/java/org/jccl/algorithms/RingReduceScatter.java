@@ -16,7 +16,8 @@ import org.jccl.core.ScratchPool;
  * After p-1 steps block r holds all p contributions. Each step moves chunks of
  * {@code jccl.chunkBytes}, so receiving the next chunk overlaps reducing the last one.
  *
- * <p>Bytes sent per rank: (p-1)/p·n. Cost: (p-1)·α + (p-1)/p·n·β + (p-1)/p·n·γ. Bandwidth-optimal
+ * <p>Bytes sent per rank: (p-1)/p·n. Cost: (p-1)·α + (p-1)/p·n·β + (p-1)·min(n/p, chunk)·γ (only the
+ * last chunk of each step's reduction shows). Bandwidth-optimal
  * for any p; uneven blocks (reduceScatterV) keep that property as long as blocks are similar.
  */
 public final class RingReduceScatter {
@@ -64,5 +65,15 @@ public final class RingReduceScatter {
             x.awaitAll(sends);
             outgoing = acc;
         }
+    }
+
+    /**
+     * Predicted seconds for {@code n} bytes of blocks on {@code p} ranks, with chunks of
+     * {@code chunk} bytes: a block's reduction overlaps the receipt of its next chunk, so only one
+     * chunk's worth of γ shows per step.
+     */
+    public static double cost(CostModel m, int p, long n, int chunk) {
+        double block = (double) n / p;
+        return (p - 1) * (m.message(block) + Math.min(block, chunk) * m.gamma());
     }
 }

@@ -20,8 +20,8 @@ import org.jccl.spi.CheckMismatch;
  * ({@link #named}). That rank breaks the communicator, and its abort tells every other rank what it
  * found ({@link #reported}).
  *
- * <p>Otherwise, a round before any data moves ({@link #verify}): the ranks all-gather their
- * signatures (⌈log2 p⌉ rounds of Bruck's algorithm, {@code 40·p} bytes in all) and compare them.
+ * <p>Otherwise, a round before any data moves ({@link #verify}): the ranks all-gather their check
+ * words (⌈log2 p⌉ rounds of Bruck's algorithm, {@code 8·p} bytes in all) and compare them.
  * That costs one small-message latency per collective.
  *
  * <p>Either way a mismatch breaks the communicator on every rank ({@code jccl.checkArguments=false}
@@ -61,23 +61,25 @@ final class ArgumentAgreement {
 
     /**
      * Writes the round into {@code x}, ahead of the collective's own steps: a Bruck all-gather of
-     * every rank's signature, then a step that fails with who passed what when they differ.
+     * every rank's check word ({@link Signature#word()}), then a step that fails with who passed what
+     * when they differ.
      */
     static void verify(Schedule x, String operation, Signature mine) {
         int p = x.size();
-        ByteBuffer all = x.scratch(ScratchPool.AGREEMENT, Signature.BYTES * p, ByteOrder.nativeOrder());
-        x.local(() -> mine.encode(all, Signature.BYTES * x.rank()));
-        BruckAllGather.run(x, all, BlockLayout.uniform(Signature.BYTES, p));
+        ByteBuffer all = x.scratch(ScratchPool.AGREEMENT, Long.BYTES * p, ByteOrder.nativeOrder());
+        long word = mine.word();
+        x.local(() -> all.putLong(Long.BYTES * x.rank(), word));
+        BruckAllGather.run(x, all, BlockLayout.uniform(Long.BYTES, p));
         x.local(() -> {
-            Signature first = Signature.decode(all, 0);
+            long first = all.getLong(0);
             StringBuilder why = null;
             for (int r = 1; r < p; r++) {
-                Signature s = Signature.decode(all, Signature.BYTES * r);
-                if (!s.equals(first)) {
+                long w = all.getLong(Long.BYTES * r);
+                if (w != first) {
                     if (why == null) {
-                        why = new StringBuilder(PHRASE).append("rank 0 ").append(first.describe());
+                        why = new StringBuilder(PHRASE).append("rank 0 ").append(Signature.ofWord(first).describe());
                     }
-                    why.append(", rank ").append(r).append(' ').append(s.describe());
+                    why.append(", rank ").append(r).append(' ').append(Signature.ofWord(w).describe());
                 }
             }
             if (why != null) {

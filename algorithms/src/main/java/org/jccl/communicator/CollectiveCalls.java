@@ -12,6 +12,7 @@ import org.jccl.algorithms.BinomialReduce;
 import org.jccl.algorithms.BinomialScatter;
 import org.jccl.algorithms.BlockLayout;
 import org.jccl.algorithms.BruckAllGather;
+import org.jccl.algorithms.BruckAllToAll;
 import org.jccl.algorithms.Collective;
 import org.jccl.algorithms.DisseminationBarrier;
 import org.jccl.algorithms.HalvingDoublingAllReduce;
@@ -253,9 +254,18 @@ final class CollectiveCalls {
         }
         ByteBuffer r = Windows.of(recv);
         ByteBuffer s = send == recv ? r : Windows.of(send);
+        // Bruck's algorithm needs equal blocks; allToAllV always exchanges pairwise
+        String algo = sendCounts == null ? selector.choose(Collective.ALLTOALL, sendBlocks.total(), size)
+                : PairwiseAllToAll.NAME;
         // per-rank counts legitimately differ in allToAllV; the transport checks each message's length
-        Call call = collective(Collective.ALLTOALL, op, PairwiseAllToAll.NAME, sendCounts == null ? sendBlocks.total() : -1,
-                null, null, -1, null, x -> PairwiseAllToAll.run(x, s, sendBlocks, r, recvBlocks));
+        Call call = collective(Collective.ALLTOALL, op, algo, sendCounts == null ? sendBlocks.total() : -1,
+                null, null, -1, null, x -> {
+                    if (algo.equals(BruckAllToAll.NAME)) {
+                        BruckAllToAll.run(x, s, r, sendBlocks.length(0));
+                    } else {
+                        PairwiseAllToAll.run(x, s, sendBlocks, r, recvBlocks);
+                    }
+                });
         // whose totals differ between ranks: none bounds every rank's messages alike
         return new Call(call.operation(), call.algorithm(), Math.max(sendBlocks.total(), recvBlocks.total()),
                 call.pointToPointTag(), call.signature(), call.body(), sendCounts == null ? call.longest() : Long.MAX_VALUE);

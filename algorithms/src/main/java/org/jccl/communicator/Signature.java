@@ -1,6 +1,5 @@
 package org.jccl.communicator;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -9,13 +8,12 @@ import org.jccl.ReduceOp;
 
 /**
  * What a rank passed to one collective, as far as every rank must agree on it: the operation, the
- * algorithm it selected, the count, type, op, root, and a hash of uneven counts. Encoded in a fixed
- * 40 bytes so that ranks can compare and, on a mismatch, show each other what they passed; and in
- * one 64-bit {@linkplain #word() check word} that travels in the header of each of the collective's
- * messages, from which a receiver that finds another word than its own reads what the sender passed.
+ * algorithm it selected, the count, type, op, root, and a hash of uneven counts. Encoded in one
+ * 64-bit {@linkplain #word() check word} that travels in the header of each of the collective's
+ * messages (or, over ucx, in a round ahead of them), from which a rank that finds another word than
+ * its own reads what the other rank passed.
  */
 record Signature(int operation, int algorithm, long count, int type, int op, int root, long countsHash) {
-    static final int BYTES = 40;
     private static final List<String> OPERATIONS = List.of("broadcast", "scatter", "gather", "allGather", "reduce",
             "allReduce", "reduceScatter", "allToAll", "barrier", "gatherV", "scatterV", "allGatherV", "allToAllV",
             "reduceScatterV");
@@ -61,16 +59,6 @@ record Signature(int operation, int algorithm, long count, int type, int op, int
         return new Signature(operation, (int) (w >>> ALGORITHM_SHIFT & 0xf) - 1, count,
                 (int) (w >>> TYPE_SHIFT & 0xf) - 1, (int) (w >>> OP_SHIFT & 0xf) - 1,
                 (int) (w >>> ROOT_SHIFT & ROOT_MASK) - 1, uneven && c != COUNT_MASK ? c : 0);
-    }
-
-    void encode(ByteBuffer b, int at) {
-        b.putInt(at, operation).putInt(at + 4, algorithm).putLong(at + 8, count).putInt(at + 16, type)
-                .putInt(at + 20, op).putInt(at + 24, root).putLong(at + 28, countsHash);
-    }
-
-    static Signature decode(ByteBuffer b, int at) {
-        return new Signature(b.getInt(at), b.getInt(at + 4), b.getLong(at + 8), b.getInt(at + 16), b.getInt(at + 20),
-                b.getInt(at + 24), b.getLong(at + 28));
     }
 
     /** E.g. {@code allReduce(count 1000, FLOAT32, SUM, algorithm 1)}. */

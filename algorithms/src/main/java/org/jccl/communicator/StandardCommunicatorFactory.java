@@ -10,6 +10,7 @@ import org.jccl.Communicator;
 import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.algorithms.AlgorithmSelector;
+import org.jccl.algorithms.CostModel;
 import org.jccl.rendezvous.MemoryRendezvousStore;
 import org.jccl.rendezvous.RendezvousStore;
 import org.jccl.rendezvous.StoreBootstrap;
@@ -33,6 +34,7 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
     public Communicator connect(ConnectOptions o) {
         int rank = o.rank();
         AlgorithmSelector selector = new AlgorithmSelector(o.algorithms(), rank);
+        CostModel model = costModel(rank);
         TransportProvider provider = provider(o.transport(), rank);
         Instant deadline = Instant.now().plus(o.timeout());
         boolean inMemory = o.rendezvous().startsWith(MEMORY_PREFIX);
@@ -56,9 +58,20 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
             TransportSpec spec = new TransportSpec(provider, jobId, o.secret(), o.socketInterface(), host, o.timeout());
             Transport transport = spec.open(rank, o.size(), jobId, bootstrap);
             bootstrap.barrier();
-            return new TransportCommunicator(rank, o.size(), spec, transport, closer(store, server), selector,
-                    o.timeout().toNanos(),
+            TransportCommunicator comm = new TransportCommunicator(rank, o.size(), spec, transport, closer(store, server),
+                    selector, o.timeout().toNanos(),
                     Configuration.intProperty(Configuration.PROP_CHUNK_BYTES, Configuration.DEFAULT_CHUNK_BYTES));
+            if (model != null) {
+                selector.useModel(model);
+            } else if (o.size() > 1) {
+                try {
+                    comm.measureCosts();
+                } catch (RuntimeException e) {
+                    comm.close();
+                    throw e;
+                }
+            }
+            return comm;
         } catch (RuntimeException e) {
             try {
                 closer(store, server).close();
@@ -66,6 +79,19 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
                 // already failing
             }
             throw e instanceof JcclException j ? j : new JcclException(rank, "init", e.toString(), e);
+        }
+    }
+
+    /** The model {@code JCCL_COST_MODEL} (or {@code jccl.costModel}) sets, or null to measure one. */
+    private static CostModel costModel(int rank) {
+        String spec = System.getProperty(Configuration.PROP_COST_MODEL, System.getenv(Configuration.ENV_COST_MODEL));
+        if (spec == null || spec.isBlank()) {
+            return null;
+        }
+        try {
+            return CostModel.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new JcclException(rank, "init", Configuration.ENV_COST_MODEL + ": " + e.getMessage(), e);
         }
     }
 

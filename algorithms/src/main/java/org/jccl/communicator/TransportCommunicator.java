@@ -396,6 +396,16 @@ public final class TransportCommunicator implements Communicator {
                 timeoutNanos, chunkBytes);
     }
 
+    /** Measures the links' cost model, agreed by every rank, and chooses algorithms by it from now on. */
+    void measureCosts() {
+        selector.useModel(CostProbe.measure(this, this::runWithTag));
+    }
+
+    /** What chooses this communicator's algorithms, with the cost model it follows. */
+    public AlgorithmSelector selector() {
+        return selector;
+    }
+
     private void runWithTag(String operation, long tag, Consumer<Schedule> body) {
         run(new Call(operation, "bootstrap", 0, tag, null, body));
     }

@@ -36,4 +36,9 @@ public final class Tags {
     public static long bootstrap(long split, int round) {
         return (2L << 38) | ((split & 0x3fffffL) << 16) | (round & 0xffff);
     }
+
+    /** The tag of the start-up measurement of the cost model. */
+    public static long costProbe() {
+        return 3L << 38;
+    }
 }

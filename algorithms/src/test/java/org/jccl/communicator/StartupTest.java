@@ -6,18 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jccl.Communicator;
+import org.jccl.Configuration;
 import org.jccl.DataType;
 import org.jccl.Jccl;
 import org.jccl.JcclException;
 import org.jccl.ReduceOp;
+import org.jccl.algorithms.CostModel;
 import org.junit.jupiter.api.Test;
 
-/** What goes wrong before the first collective: bad transports, disagreeing ranks, one rank alone. */
+/**
+ * What happens before the first collective: bad transports, disagreeing ranks, one rank alone, and
+ * the cost model the ranks agree on.
+ */
 class StartupTest {
     private static CompletableFuture<Communicator> join(String store, int rank, int size) {
         return CompletableFuture.supplyAsync(() -> Jccl.builder().environment(Map.of()).rank(rank).size(size)
@@ -74,6 +80,45 @@ class StartupTest {
             ByteBuffer out = ByteBuffer.allocate(8);
             c.allGather(b, out);
             assertEquals(2, out.getInt(4));
+        }
+    }
+
+    @Test
+    void everyRankHoldsTheSameMeasuredCostModel() throws Exception {
+        String store = "mem:model-" + System.nanoTime();
+        List<CompletableFuture<Communicator>> ranks = List.of(join(store, 0, 3), join(store, 1, 3), join(store, 2, 3));
+        CostModel[] models = new CostModel[3];
+        for (int r = 0; r < 3; r++) {
+            try (Communicator c = ranks.get(r).get(10, TimeUnit.SECONDS)) {
+                models[r] = ((TransportCommunicator) c).selector().model();
+            }
+        }
+        assertTrue(models[0] != CostModel.DEFAULT && models[0].alpha() > 0 && models[0].beta() > 0, models[0]::toString);
+        assertEquals(models[0], models[1], "ranks 0 and 1 would choose differently");
+        assertEquals(models[0], models[2], "ranks 0 and 2 would choose differently");
+    }
+
+    @Test
+    void aCostModelGivenIsUsedAndABadOneRefused() throws Exception {
+        String old = System.getProperty(Configuration.PROP_COST_MODEL);
+        try {
+            System.setProperty(Configuration.PROP_COST_MODEL, "alpha_us=7,beta_ns=3");
+            try (Communicator c = Jccl.builder().environment(Map.of()).rank(0).size(1).transport("inproc").connect()) {
+                CostModel m = ((TransportCommunicator) c).selector().model();
+                assertEquals(7e-6, m.alpha(), 1e-12);
+                assertEquals(3e-9, m.beta(), 1e-15);
+            }
+            System.setProperty(Configuration.PROP_COST_MODEL, "alpha_us=quick");
+            JcclException e = assertThrows(JcclException.class, () -> Jccl.builder().environment(Map.of()).rank(0).size(1)
+                    .transport("inproc").connect());
+            assertTrue(e.getMessage().startsWith("rank 0: init: JCCL_COST_MODEL: cost model term 'alpha_us=quick'"),
+                    e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty(Configuration.PROP_COST_MODEL);
+            } else {
+                System.setProperty(Configuration.PROP_COST_MODEL, old);
+            }
         }
     }
 }

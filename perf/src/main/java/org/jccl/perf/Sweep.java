@@ -15,6 +15,7 @@ import org.jccl.DataType;
 import org.jccl.ReduceOp;
 import org.jccl.algorithms.AlgorithmSelector;
 import org.jccl.algorithms.Collective;
+import org.jccl.communicator.TransportCommunicator;
 
 /**
  * Runs a sweep on one rank. Every iteration is timed on its own; the time of an iteration is the
@@ -52,7 +53,8 @@ final class Sweep {
         this.comm = comm;
         this.o = options;
         this.out = out;
-        this.selector = new AlgorithmSelector(algorithms, comm.rank());
+        // the communicator's own: it holds the cost model the ranks agreed on at start-up
+        this.selector = comm instanceof TransportCommunicator t ? t.selector() : new AlgorithmSelector(algorithms, comm.rank());
         this.transport = transport;
         this.label = label;
         this.progress = comm.rank() == 0 ? progress : null;
@@ -77,9 +79,9 @@ final class Sweep {
             }
             if (comm.rank() == 0) {
                 out.printf(Locale.ROOT, "#%n# %s, busbw = algbw x %s%n", op.cliName(), op.busFormula());
-                out.printf(Locale.ROOT, "# %12s %12s %8s %6s %5s %-22s %10s %10s %10s %10s %11s %11s %7s%n",
+                out.printf(Locale.ROOT, "# %12s %12s %8s %6s %5s %-22s %10s %10s %10s %10s %11s %11s %10s %7s%n",
                         "size(B)", "count", "type", "redop", "root", "algorithm", "time(us)", "p50(us)", "p99(us)",
-                        "max(us)", "algbw(GB/s)", "busbw(GB/s)", "#wrong");
+                        "max(us)", "algbw(GB/s)", "busbw(GB/s)", "model(us)", "#wrong");
             }
             List<Long> sizes = o.sizes();
             for (int k = 0; k < sizes.size(); k++) {
@@ -179,6 +181,7 @@ final class Sweep {
                 + " type %s, op %s, root %d%s%s%n",
                 o.minBytes(), o.maxBytes(), o.iters(), o.warmup(), o.type(), o.op(), o.root(),
                 o.inPlace() ? ", in place" : "", o.check() ? ", checking results" : "");
+        out.printf(Locale.ROOT, "# cost model (model(us) column; set it with JCCL_COST_MODEL): %s%n", selector.model());
     }
 
     /**
@@ -226,17 +229,30 @@ final class Sweep {
                     op.reduces() ? o.op().name().toLowerCase(Locale.ROOT) : "-", op.rooted() ? Integer.toString(o.root()) : "-",
                     algorithm(op, size), o.inPlace() && op.inPlaceAt(o.root(), o.root()), avgUs, h.getValueAtPercentile(50) / 1e3,
                     h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3, algbw, algbw * op.busFactor(n),
-                    o.check() ? wrong : null);
+                    o.check() ? wrong : null, predictedUs(op, size));
             if (record) {
                 rows.add(row);
-                out.printf(Locale.ROOT, "  %12d %12d %8s %6s %5s %-22s %10.2f %10.2f %10.2f %10.2f %11.3f %11.3f %7s%n",
+                out.printf(Locale.ROOT, "  %12d %12d %8s %6s %5s %-22s %10.2f %10.2f %10.2f %10.2f %11.3f %11.3f %10s %7s%n",
                         row.size(), row.count(), row.type(), row.redop(), row.root(), row.algorithm(), row.avgUs(),
                         row.p50Us(), row.p99Us(), row.maxUs(), row.algbwGBs(), row.busbwGBs(),
+                        row.modelUs() == null ? "-" : String.format(Locale.ROOT, "%.2f", row.modelUs()),
                         o.check() ? Long.toString(wrong) : "N/A");
                 out.flush();
             }
         }
         return wrong;
+    }
+
+    /**
+     * The cost model's time for the row's algorithm, in µs (null for point-to-point), so that a
+     * reader sees where the model is wrong.
+     */
+    private Double predictedUs(BenchOp op, int size) {
+        if (op.pointToPoint()) {
+            return null;
+        }
+        Collective c = Collective.valueOf(op.name());
+        return selector.predict(c, algorithm(op, size), size, comm.size()) * 1e6;
     }
 
     private String algorithm(BenchOp op, int size) {

@@ -12,5 +12,5 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
     "p50Us", "p99Us", "maxUs", "algbwGBs", "busbwGBs", "wrong"})
 record SweepRow(String label, String op, int ranks, long size, long count, String type, String redop, String root,
                 String algorithm, boolean inPlace, double avgUs, double p50Us, double p99Us, double maxUs, double algbwGBs,
-                double busbwGBs, Long wrong) {
+                double busbwGBs, Long wrong, Double modelUs) {
 }

@@ -169,7 +169,7 @@ class PerfMainTest {
         rows.forEach(r -> assertTrue(r.trim().endsWith(" 0"), "a checked in-place row with wrong elements: " + r));
 
         List<String> csvLines = Files.readAllLines(csv);
-        assertEquals("label,op,ranks,size,count,type,redop,root,algorithm,inPlace,avgUs,p50Us,p99Us,maxUs,algbwGBs,busbwGBs,wrong",
+        assertEquals("label,op,ranks,size,count,type,redop,root,algorithm,inPlace,avgUs,p50Us,p99Us,maxUs,algbwGBs,busbwGBs,wrong,modelUs",
                 csvLines.get(0));
         assertEquals(rows.size() + 1, csvLines.size());
         List<SweepRow> fromCsv = ResultFiles.read(csv);
@@ -205,8 +205,8 @@ class PerfMainTest {
         assumeFontsToDrawWith();
         Path earlier = dir.resolve("earlier.csv");
         ResultFiles.writeCsv(earlier, List.of(
-                new SweepRow("Open MPI", "allreduce", 2, 8, 2, "float32", "sum", "-", "default", false, 9, 8, 12, 12, 0.001, 0.001, null),
-                new SweepRow("Open MPI", "allreduce", 2, 1024, 256, "float32", "sum", "-", "default", false, 20, 19, 25, 25, 0.05, 0.05, null)));
+                new SweepRow("Open MPI", "allreduce", 2, 8, 2, "float32", "sum", "-", "default", false, 9, 8, 12, 12, 0.001, 0.001, null, null),
+                new SweepRow("Open MPI", "allreduce", 2, 1024, 256, "float32", "sum", "-", "default", false, 20, 19, 25, 25, 0.05, 0.05, null, null)));
         List<SweepRow> back = ResultFiles.read(earlier);
         assertEquals(2, back.size());
         assertEquals(null, back.get(0).wrong(), "an unchecked row reads back unchecked");
