@@ -16,7 +16,7 @@ class AlgorithmSelectorTest {
     private static final CostModel GIGABIT = new CostModel(50e-6, 8e-9, 0.1e-9);
 
     @Test
-    void theChoiceIsTheCheapestAlgorithmTheModelKnows() {
+    void theChoiceIsTheCheapestCandidateTheModelKnows() {
         for (CostModel m : new CostModel[] {CostModel.DEFAULT, GIGABIT, new CostModel(2e-6, 0.05e-9, 0.05e-9)}) {
             AlgorithmSelector s = new AlgorithmSelector(Map.of(), 0);
             s.useModel(m);
@@ -24,8 +24,9 @@ class AlgorithmSelectorTest {
                 for (int p : new int[] {2, 3, 4, 5, 8, 13, 64}) {
                     for (long n = 8; n <= 1L << 28; n *= 8) {
                         String chosen = s.choose(c, n, p);
+                        assertTrue(s.candidate(c, chosen, n), c + " " + n + " B: " + chosen + " is no candidate");
                         for (String other : c.algorithms()) {
-                            assertTrue(s.predict(c, chosen, n, p) <= s.predict(c, other, n, p),
+                            assertTrue(!s.candidate(c, other, n) || s.predict(c, chosen, n, p) <= s.predict(c, other, n, p),
                                     c + " " + n + " B on " + p + " ranks: " + chosen + " over the cheaper " + other);
                         }
                     }
@@ -51,6 +52,19 @@ class AlgorithmSelectorTest {
         assertEquals("bruck", s.choose(Collective.ALLGATHER, 4096, 5));
         assertEquals("recursive_halving", s.choose(Collective.REDUCESCATTER, 4096, 8));
         assertEquals("ring", s.choose(Collective.REDUCESCATTER, 64 << 20, 5));
+    }
+
+    @Test
+    void pastOneChunkOnlyStreamingAlgorithmsAreCandidates() {
+        AlgorithmSelector s = new AlgorithmSelector(Map.of(), 0);
+        s.useModel(new CostModel(1e-3, 1e-12, 1e-12)); // a model that would take the fewest rounds at any size
+        assertEquals("recursive_doubling", s.choose(Collective.ALLREDUCE, 64 << 10, 8));
+        assertEquals("ring", s.choose(Collective.ALLREDUCE, 4 << 20, 8));
+        assertEquals("ring", s.choose(Collective.ALLGATHER, 4 << 20, 8));
+        assertEquals("chain", s.choose(Collective.BROADCAST, 4 << 20, 8));
+        assertEquals("ring", s.choose(Collective.REDUCESCATTER, 4 << 20, 8));
+        assertEquals("pairwise", s.choose(Collective.ALLTOALL, 4 << 20, 64));
+        assertEquals("binomial", s.choose(Collective.SCATTER, 4 << 20, 8), "a collective with no streaming algorithm");
     }
 
     @Test
