@@ -243,7 +243,7 @@ public final class Schedule implements BooleanSupplier {
      * @return whether the schedule has finished (successfully or not: see {@link #failure()})
      */
     public boolean advance() {
-        if (finished || !advancing.compareAndSet(false, true)) {
+        if (!acquire()) {
             return finished;
         }
         try {
@@ -307,7 +307,7 @@ public final class Schedule implements BooleanSupplier {
      * @return whether it has finished
      */
     public boolean expire(long now) {
-        if (finished || !advancing.compareAndSet(false, true)) {
+        if (!acquire()) {
             return finished;
         }
         try {
@@ -320,6 +320,22 @@ public final class Schedule implements BooleanSupplier {
             advancing.set(false);
         }
         return finished;
+    }
+
+    /**
+     * Takes the right to run the schedule, unless another thread has it or it has finished. The
+     * second look at {@code finished} matters: a thread that saw it false may take the right just
+     * after the thread that finished let go, and must not finish it again.
+     */
+    private boolean acquire() {
+        if (finished || !advancing.compareAndSet(false, true)) {
+            return false;
+        }
+        if (finished) {
+            advancing.set(false);
+            return false;
+        }
+        return true;
     }
 
     /** When the step the schedule waits at would time out ({@link System#nanoTime()} time). */

@@ -105,12 +105,18 @@ final class SocketDriver implements Progress {
 
     // ---- handing work to the driver --------------------------------------------------------
 
-    /** Runs {@code task} now if this thread drives or can take the lock, else hands it to whoever drives. */
+    /**
+     * Runs {@code task} now if this thread drives or can take the lock, else hands it to whoever
+     * drives. Tasks handed over before run first: one schedule's messages may be posted by several
+     * threads in turn, and with one tag and peer they must reach the sockets in the order posted.
+     */
     void submit(Runnable task) {
         if (lock.isHeldByCurrentThread()) {
+            runTasks();
             task.run();
         } else if (lock.tryLock()) {
             try {
+                runTasks();
                 task.run();
             } finally {
                 release();

@@ -328,13 +328,29 @@ final class UcxTransport implements Transport, Progress {
         submit(new Op(peer, false, tag, buf, done));
     }
 
-    /** Posts at once on the driving thread (the common case: no hand-off, no task allocated for it). */
+    /**
+     * Posts at once on the driving thread (the common case: no hand-off, no task allocated for it),
+     * after whatever other threads handed over before: one schedule's operations may be posted by
+     * several threads in turn, and with one tag and peer they must reach UCX in the order posted.
+     */
     private void submit(Op op) {
         if (driver.isHeldByCurrentThread()) {
+            runTasks();
             post(op);
         } else {
             onWorker(() -> post(op));
         }
+    }
+
+    /** Runs the tasks handed over by threads that do not drive; the driver only. */
+    private int runTasks() {
+        int n = 0;
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            t.run();
+            n++;
+        }
+        return n;
     }
 
     private void post(Op op) {
@@ -685,11 +701,8 @@ final class UcxTransport implements Transport, Progress {
             op.received(op.calledBackWith);
             n++;
         }
+        n += runTasks();
         Runnable t;
-        while ((t = tasks.poll()) != null) {
-            t.run();
-            n++;
-        }
         if (startJob && (t = jobs.poll()) != null) {
             t.run();
             n++;
