@@ -1,6 +1,8 @@
 package org.jccl.algorithms;
 
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +24,9 @@ public final class AlgorithmSelector {
     /** The algorithms that stream chunks rather than go in rounds of whole messages. */
     private static final Set<String> STREAMING = Set.of(RingAllReduce.NAME, PipelinedChainBroadcast.NAME,
             PairwiseAllToAll.NAME, ReduceScatterGatherReduce.NAME);
+    /** The collectives that have a streaming algorithm to take over past one chunk. */
+    private static final Set<Collective> CAN_STREAM = EnumSet.copyOf(Arrays.stream(Collective.values())
+            .filter(c -> c.algorithms().stream().anyMatch(STREAMING::contains)).toList());
 
     private final int chunkBytes = Configuration.intProperty(Configuration.PROP_CHUNK_BYTES,
             Configuration.DEFAULT_CHUNK_BYTES);
@@ -98,10 +103,7 @@ public final class AlgorithmSelector {
      * one chunk, where the collective has a streaming one to take over.
      */
     public boolean candidate(Collective c, String algo, long bytes) {
-        if (bytes <= chunkBytes || STREAMING.contains(algo)) {
-            return true;
-        }
-        return c.algorithms().stream().noneMatch(STREAMING::contains);
+        return bytes <= chunkBytes || STREAMING.contains(algo) || !CAN_STREAM.contains(c);
     }
 
     /** The model's time in seconds for {@code algo} running {@code c} on {@code bytes} among {@code ranks} ranks. */

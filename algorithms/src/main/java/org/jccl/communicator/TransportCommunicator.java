@@ -452,7 +452,7 @@ public final class TransportCommunicator implements Communicator {
      */
     private Schedule schedule(Call call, long tag, long seq, CollectiveFuture future) {
         usable(call.operation());
-        Signature signature = CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
+        Signature signature = checkedSignature(call);
         // no message of a collective is longer than its largest buffer
         int limit = transport.checkedMessageBytes();
         boolean checked = signature != null && limit > 0 && (limit == Integer.MAX_VALUE || call.longest() <= limit);
@@ -484,9 +484,14 @@ public final class TransportCommunicator implements Communicator {
         return s;
     }
 
+    /** What ranks must agree on for {@code call}, or null when nothing is checked. */
+    private Signature checkedSignature(Call call) {
+        return CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
+    }
+
     /** What the caller sees of a schedule's failure; any failure breaks the communicator. */
     private RuntimeException failure(Call call, RuntimeException e) {
-        Signature signature = CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
+        Signature signature = checkedSignature(call);
         JcclException j;
         if (e instanceof CheckMismatch m) {
             j = signature == null ? m : ArgumentAgreement.named(rank, call.operation(), signature, m);

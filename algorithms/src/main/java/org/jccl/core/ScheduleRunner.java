@@ -58,21 +58,16 @@ public final class ScheduleRunner implements AutoCloseable {
         drive(s, true);
     }
 
-    /**
-     * Starts {@code s} on this thread and leaves the rest to whoever drives next.
-     *
-     * @return whether it has finished already
-     */
-    public boolean start(Schedule s) {
+    /** Starts {@code s} on this thread and leaves the rest to whoever drives next. */
+    public void start(Schedule s) {
         s.wakes(asyncWaiter);
         if (s.advance()) {
-            return true;
+            return;
         }
         inFlight.add(s);
         if (callers.get() == 0 || progress == null) {
             wakeProgressThread();
         }
-        return false;
     }
 
     /** Waits until the asynchronous schedule {@code s} (started with {@link #start}) has finished, driving meanwhile. */
@@ -233,11 +228,6 @@ public final class ScheduleRunner implements AutoCloseable {
                 asyncWaiter.set(null);
             }
         }
-    }
-
-    /** Number of asynchronous schedules in flight. */
-    public int inFlight() {
-        return inFlight.size();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.jccl.Configuration;
+import org.jccl.spi.HandedTasks;
 import org.jccl.spi.Progress;
 
 /**
@@ -60,7 +61,7 @@ final class SocketDriver implements Progress {
     private final Selector selector;
     private final Sockets sockets;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final HandedTasks tasks = new HandedTasks();
     private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
     /** Threads waiting while another drives; the driver wakes one when it lets go. */
     private final ConcurrentLinkedQueue<Thread> followers = new ConcurrentLinkedQueue<>();
@@ -106,18 +107,15 @@ final class SocketDriver implements Progress {
     // ---- handing work to the driver --------------------------------------------------------
 
     /**
-     * Runs {@code task} now if this thread drives or can take the lock, else hands it to whoever
-     * drives. Tasks handed over before run first: one schedule's messages may be posted by several
-     * threads in turn, and with one tag and peer they must reach the sockets in the order posted.
+     * Runs {@code task} now if this thread drives or can take the lock (after the tasks handed over
+     * before, see {@link HandedTasks}), else hands it to whoever drives.
      */
     void submit(Runnable task) {
         if (lock.isHeldByCurrentThread()) {
-            runTasks();
-            task.run();
+            tasks.runBefore(task);
         } else if (lock.tryLock()) {
             try {
-                runTasks();
-                task.run();
+                tasks.runBefore(task);
             } finally {
                 release();
             }
@@ -181,7 +179,7 @@ final class SocketDriver implements Progress {
             return;
         }
         while (true) {
-            runTasks();
+            tasks.runAll();
             lock.unlock();
             if (tasks.isEmpty() || !lock.tryLock()) {
                 break;
@@ -194,16 +192,6 @@ final class SocketDriver implements Progress {
         if (callers.get() == 0 && (sockets.busy() || !jobs.isEmpty())) {
             LockSupport.unpark(helper);
         }
-    }
-
-    private int runTasks() {
-        int n = 0;
-        Runnable t;
-        while ((t = tasks.poll()) != null) {
-            t.run();
-            n++;
-        }
-        return n;
     }
 
     // ---- Progress ---------------------------------------------------------------------------
@@ -278,7 +266,7 @@ final class SocketDriver implements Progress {
 
     /** One round: the tasks handed in, then every socket that is ready. Driver only. */
     private int pollOnce() {
-        int n = runTasks();
+        int n = tasks.runAll();
         try {
             if (selector.selectNow() > 0) {
                 n += handleSelected();

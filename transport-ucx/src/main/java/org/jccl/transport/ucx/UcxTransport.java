@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.spi.Completion;
+import org.jccl.spi.HandedTasks;
 import org.jccl.spi.Placement;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
@@ -190,7 +191,7 @@ final class UcxTransport implements Transport, Progress {
     private final int size;
     private final UcpContext context;
     private final Thread thread;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final HandedTasks tasks = new HandedTasks();
     /** Receives that called back, to be checked for their size on the next round; driver only. */
     private final ArrayDeque<Op> receivedLater = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
@@ -329,28 +330,16 @@ final class UcxTransport implements Transport, Progress {
     }
 
     /**
-     * Posts at once on the driving thread (the common case: no hand-off, no task allocated for it),
-     * after whatever other threads handed over before: one schedule's operations may be posted by
-     * several threads in turn, and with one tag and peer they must reach UCX in the order posted.
+     * Posts at once on the driving thread (the common case: no hand-off), after whatever other
+     * threads handed over before (see {@link HandedTasks}).
      */
     private void submit(Op op) {
         if (driver.isHeldByCurrentThread()) {
-            runTasks();
+            tasks.runAll();
             post(op);
         } else {
             onWorker(() -> post(op));
         }
-    }
-
-    /** Runs the tasks handed over by threads that do not drive; the driver only. */
-    private int runTasks() {
-        int n = 0;
-        Runnable t;
-        while ((t = tasks.poll()) != null) {
-            t.run();
-            n++;
-        }
-        return n;
     }
 
     private void post(Op op) {
@@ -701,7 +690,7 @@ final class UcxTransport implements Transport, Progress {
             op.received(op.calledBackWith);
             n++;
         }
-        n += runTasks();
+        n += tasks.runAll();
         Runnable t;
         if (startJob && (t = jobs.poll()) != null) {
             t.run();
