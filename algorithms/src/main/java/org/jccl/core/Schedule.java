@@ -97,11 +97,6 @@ public final class Schedule implements BooleanSupplier {
         return size;
     }
 
-    /** The API name of the call, for errors. */
-    public String operation() {
-        return operation;
-    }
-
     /** Starts sending {@code window} to {@code peer}; the returned request is what {@link #await} waits for. */
     public Request isend(int peer, ByteBuffer window) {
         Request r = new Request(this, peer, true, window);
@@ -341,11 +336,6 @@ public final class Schedule implements BooleanSupplier {
     /** When the step the schedule waits at would time out ({@link System#nanoTime()} time). */
     public long deadline() {
         return waitingAt < 0 ? System.nanoTime() + timeoutNanos : waitingSince + timeoutNanos;
-    }
-
-    /** Whether the schedule has finished. */
-    public boolean finished() {
-        return finished;
     }
 
     /** Why the schedule failed, or null (while running, or after success). */
