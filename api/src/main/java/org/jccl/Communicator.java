@@ -23,9 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * complete on a transport thread, so callbacks cannot stall one.
  *
  * <p>The ranks check that they called the same collective with the same counts, type, op and root
- * (over tcp from check words in the collective's own messages, over ucx before any data moves);
- * a mismatch fails
- * every rank with a {@link JcclException} naming the ranks and values that differ, and breaks the
+ * (from check words in the collective's own messages; over ucx, for buffers above 4 KiB, before
+ * any data moves); a mismatch fails every rank with a {@link JcclException} naming the ranks and values that differ, and breaks the
  * communicator. A rank that had already finished that collective finds out at its next call.
  *
  * <p>In place: allGather(buf, buf) and gather(buf, buf, root) at the root take this rank's block

@@ -14,7 +14,8 @@ import org.jccl.spi.CheckMismatch;
  * arguments, and how they name who passed what.
  *
  * <p>When every message of a collective can carry a check word
- * ({@link org.jccl.spi.Transport#checkedMessageBytes()}: tcp and inproc), at
+ * ({@link org.jccl.spi.Transport#checkedMessageBytes()}: every message over tcp and inproc, up to
+ * 4 KiB over ucx), at
  * no cost of its own: every message of the collective carries the sender's {@link Signature#word()},
  * and the first receive that gets another word than its own fails with both words
  * ({@link #named}). That rank breaks the communicator, and its abort tells every other rank what it
@@ -22,7 +23,9 @@ import org.jccl.spi.CheckMismatch;
  *
  * <p>Otherwise, a round before any data moves ({@link #verify}): the ranks all-gather their check
  * words (⌈log2 p⌉ rounds of Bruck's algorithm, {@code 8·p} bytes in all) and compare them.
- * That costs one small-message latency per collective.
+ * That costs one small-message latency per collective. The round's messages carry the word as
+ * well, so a rank that skipped the round (it saw smaller buffers) and one that runs it still name
+ * the mismatch from the first message between them.
  *
  * <p>Either way a mismatch breaks the communicator on every rank ({@code jccl.checkArguments=false}
  * turns the check off).

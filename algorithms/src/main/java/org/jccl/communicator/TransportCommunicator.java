@@ -460,8 +460,10 @@ public final class TransportCommunicator implements Communicator {
         if (pool == null) {
             pool = new ScratchPool();
         }
+        // the word goes with every message the transport can check, the round's too: a rank that
+        // agrees first then still learns from the first message of a rank that did not, and the other way round
         Schedule s = new Schedule(transport, rank, size, call.operation(), call.algorithm(), tag,
-                checked ? signature.word() : 0, seq, call.bytes(), timeoutNanos, pool, chunkBytes);
+                signature != null ? signature.word() : 0, seq, call.bytes(), timeoutNanos, pool, chunkBytes);
         try {
             if (signature != null && !checked) {
                 ArgumentAgreement.verify(s, call.operation(), signature);

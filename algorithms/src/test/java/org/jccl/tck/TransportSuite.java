@@ -306,6 +306,42 @@ public abstract class TransportSuite {
     }
 
     @Test
+    void checkedMessagesOfEverySizeUpToTheLimitArriveWhole() throws Exception {
+        List<Transport> t = open(2);
+        int limit = t.get(0).checkedMessageBytes();
+        assumeTrue(limit > 0, transportName() + " carries no check words");
+        int[] sizes = {0, 1, 7, 8, 1000, Math.min(limit, 4096), Math.min(limit, 4096) + 1, 20_000};
+        for (int k = 0; k < sizes.length; k++) {
+            boolean direct = k % 2 == 0;
+            ByteBuffer in = direct ? ByteBuffer.allocateDirect(sizes[k]) : ByteBuffer.allocate(sizes[k]);
+            Done r = new Done();
+            Done s = new Done();
+            if (k % 3 == 0) { // either side first
+                t.get(0).send(1, 20 + k, 0x77L, pattern(sizes[k], k, !direct), s);
+                t.get(1).recv(0, 20 + k, 0x77L, in, r);
+            } else {
+                t.get(1).recv(0, 20 + k, 0x77L, in, r);
+                t.get(0).send(1, 20 + k, 0x77L, pattern(sizes[k], k, !direct), s);
+            }
+            r.await();
+            s.await();
+            assertPattern(in, k);
+        }
+    }
+
+    @Test
+    void aCheckedMessageOfAnotherLengthWithTheSameWordFailsOnItsLength() throws Exception {
+        List<Transport> t = open(2);
+        assumeTrue(t.get(0).checkedMessageBytes() >= 64, transportName() + " carries no check words");
+        Done r = new Done();
+        t.get(1).recv(0, 9, 0x42L, ByteBuffer.allocate(64), r);
+        t.get(0).send(1, 9, 0x42L, pattern(40, 0, false), new Done());
+        Throwable f = r.failure();
+        assertTrue(f instanceof JcclException && !(f instanceof CheckMismatch), String.valueOf(f));
+        assertTrue(f.getMessage().contains("40 B") && f.getMessage().contains("64 B"), f.getMessage());
+    }
+
+    @Test
     void abortFailsWhatThePeerHasPending() throws Exception {
         List<Transport> t = open(3);
         Done r = new Done();

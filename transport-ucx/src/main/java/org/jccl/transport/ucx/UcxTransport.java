@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jccl.Configuration;
 import org.jccl.JcclException;
+import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.Completion;
 import org.jccl.spi.HandedTasks;
 import org.jccl.spi.Placement;
@@ -68,6 +69,14 @@ final class UcxTransport implements Transport, Progress {
     private static final long GOODBYE_WAIT_NANOS = 200_000_000L;
     private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
             Configuration.DEFAULT_SPIN_MICROS);
+    /**
+     * Messages up to this size carry the check word in an 8-byte trailer, copied through a pooled
+     * buffer: the 64-bit UCX tag holds the sender and the SPI tag and has no room for it. Larger
+     * messages would pay a copy for it, so collectives that may send them agree first instead.
+     */
+    static final int CHECKED_BYTES = 4096;
+    /** Room for any checked message: a checked receive takes whatever checked message matches, to read its word. */
+    private static final int CHECKED_WIRE_BYTES = CHECKED_BYTES + Long.BYTES;
     /** How long a waiting collective polls without yielding the core before it starts to. */
     private static final long BUSY_NANOS = 20_000L;
     /**
@@ -92,9 +101,15 @@ final class UcxTransport implements Transport, Progress {
         final ByteBuffer user;
         final int offset;
         final int length;
-        /** The caller's memory, or 0 for a heap buffer, which a pooled direct one stands in for. */
+        /** The caller's memory, or 0 when a pooled direct buffer stands in (a heap buffer, or a trailer). */
         final long address;
         final long tag;
+        /** The check word, sent or expected in an 8-byte trailer after the payload; 0: no trailer. */
+        final long check;
+        /** Bytes on the wire: the payload, and the trailer if there is one. */
+        final int wireLength;
+        /** The length of the message a receive took from UCX's queue of early ones, or -1. */
+        long arrived = -1;
         final Completion done;
         /** The memory UCX reads or writes: the caller's, or the stand-in's (set when posted). */
         ByteBuffer wire;
@@ -107,21 +122,23 @@ final class UcxTransport implements Transport, Progress {
         Op previous;
         Op next;
 
-        Op(int peer, boolean send, long tag, ByteBuffer buf, Completion done) {
+        Op(int peer, boolean send, long tag, long check, ByteBuffer buf, Completion done) {
             this.peer = peer;
             this.send = send;
             this.tag = tag;
             this.user = buf;
             this.offset = buf.position();
             this.length = buf.remaining();
-            this.address = buf.isDirect() ? UcxUtils.getAddress(buf) : 0;
+            this.check = length <= CHECKED_BYTES ? check : 0;
+            this.wireLength = this.check != 0 ? length + Long.BYTES : length;
+            this.address = buf.isDirect() && this.check == 0 ? UcxUtils.getAddress(buf) : 0;
             this.done = done;
         }
 
         @Override
         public void onSuccess(UcpRequest r) {
             calledBack = true;
-            if (!send && r != null && length > 0) {
+            if (!send && r != null && wireLength > 0) {
                 // JUCX fills in the received size after this callback returns: check it one round later
                 calledBackWith = r;
                 receivedLater.add(this);
@@ -136,9 +153,25 @@ final class UcxTransport implements Transport, Progress {
             }
             // JUCX fills the size in either the callback's request or the one the post returned
             // (a receive matched at once from the unexpected queue); 0 in both means unknown
-            long got = r == null ? length : Math.max(r.getRecvSize(), request == null ? 0 : request.getRecvSize());
-            if (got > 0 && got != length) {
-                fail(mismatch(peer, got, length));
+            long got = r == null ? wireLength : Math.max(r.getRecvSize(), request == null ? 0 : request.getRecvSize());
+            if (got <= 0 && arrived >= 0) {
+                got = arrived;
+            }
+            if (check != 0) {
+                // the sender's word ends its message, whatever its length: it says more than a length would
+                if (got < Long.BYTES) {
+                    fail(new JcclException(rank, "recv", "message of " + Math.max(got, 0) + " B from rank " + peer
+                            + " carries no check word (do all ranks call the same collective?)"));
+                    return;
+                }
+                long theirs = wire.getLong((int) got - Long.BYTES);
+                if (theirs != check) {
+                    fail(new CheckMismatch(rank, peer, check, theirs));
+                    return;
+                }
+            }
+            if (got > 0 && got != wireLength) {
+                fail(mismatch(peer, got - (wireLength - length), length));
                 return;
             }
             if (!send && address == 0) {
@@ -173,7 +206,7 @@ final class UcxTransport implements Transport, Progress {
             if (!send && cause == null) {
                 receivedFrom[peer]++;
             }
-            if (address == 0 && wire != null) {
+            if (wire != null) {
                 staging.release(wire);
             }
             if (cause == null) {
@@ -321,12 +354,27 @@ final class UcxTransport implements Transport, Progress {
 
     @Override
     public void send(int peer, long tag, ByteBuffer buf, Completion done) {
-        submit(new Op(peer, true, tag, buf, done));
+        submit(new Op(peer, true, tag, 0, buf, done));
     }
 
     @Override
     public void recv(int peer, long tag, ByteBuffer buf, Completion done) {
-        submit(new Op(peer, false, tag, buf, done));
+        submit(new Op(peer, false, tag, 0, buf, done));
+    }
+
+    @Override
+    public int checkedMessageBytes() {
+        return CHECKED_BYTES;
+    }
+
+    @Override
+    public void send(int peer, long tag, long check, ByteBuffer buf, Completion done) {
+        submit(new Op(peer, true, tag, check, buf, done));
+    }
+
+    @Override
+    public void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
+        submit(new Op(peer, false, tag, check, buf, done));
     }
 
     /**
@@ -360,30 +408,39 @@ final class UcxTransport implements Transport, Progress {
             sentTo[op.peer]++;
         }
         long address = op.address;
+        int capacity = op.wireLength;
         if (address == 0) {
-            // a heap buffer: a pooled direct one stands in (the caller keeps the window unchanged until completion)
-            op.wire = staging.take(op.length);
+            // a heap buffer, or a trailer: a pooled direct buffer stands in (the caller keeps the
+            // window unchanged until completion); a checked receive has room for any checked
+            // message, so that it can read the word of a sender in another call
+            capacity = op.send || op.check == 0 ? op.wireLength : CHECKED_WIRE_BYTES;
+            op.wire = staging.take(capacity);
             if (op.send) {
                 op.wire.put(0, op.user, op.offset, op.length);
+                if (op.check != 0) {
+                    op.wire.putLong(op.length, op.check);
+                }
             }
             address = UcxUtils.getAddress(op.wire);
         }
         try {
             if (op.send) {
-                op.request = endpoints[op.peer].sendTaggedNonBlocking(address, op.length, ucxTag(rank, tag), op);
+                op.request = endpoints[op.peer].sendTaggedNonBlocking(address, op.wireLength, ucxTag(rank, tag), op);
                 return;
             }
             // a message already waiting in UCX would complete the receive at once, and JUCX then does
             // not report its length: take it from the queue here, where its length is known
             UcpTagMessage early = worker.tagProbeNonBlocking(ucxTag(op.peer, tag), FULL_MASK, true);
             if (early == null) {
-                op.request = worker.recvTaggedNonBlocking(address, op.length, ucxTag(op.peer, tag), FULL_MASK, op);
-            } else if (early.getRecvLength() != op.length) {
-                op.fail(mismatch(op.peer, early.getRecvLength(), op.length)); // first: draining it may throw (see below)
+                op.request = worker.recvTaggedNonBlocking(address, capacity, ucxTag(op.peer, tag), FULL_MASK, op);
+            } else if (early.getRecvLength() > capacity || op.check == 0 && early.getRecvLength() != op.length) {
+                // first: draining it may throw (see below)
+                op.fail(mismatch(op.peer, early.getRecvLength() - (op.wireLength - op.length), op.length));
                 ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, early.getRecvLength()));
                 worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), early, new UcxCallback());
             } else {
-                op.request = worker.recvTaggedMessageNonBlocking(address, op.length, early, op);
+                op.arrived = early.getRecvLength();
+                op.request = worker.recvTaggedMessageNonBlocking(address, capacity, early, op);
             }
         } catch (RuntimeException e) {
             if (op.calledBack) {
