@@ -17,7 +17,7 @@ final class WakeupTimer {
     private static final long BUSY_NANOS = 10_000_000L;
     /** How long the timer sleeps while no watched transport has operations posted; also how soon it ends after the last closes. */
     private static final long IDLE_NANOS = 1_000_000_000L;
-    private final Set<UcxTransport> watched = ConcurrentHashMap.newKeySet();
+    private final Set<WorkerDriver> watched = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Thread thread;
 
@@ -25,7 +25,7 @@ final class WakeupTimer {
     }
 
     /** Called before {@code u} blocks: a transport with operations posted gets signalled from now on. */
-    void watch(UcxTransport u) {
+    void watch(WorkerDriver u) {
         if (watched.add(u) && running.compareAndSet(false, true)) {
             Thread t = new Thread(this::run, "jccl-ucx-timer");
             t.setDaemon(true);
@@ -41,7 +41,7 @@ final class WakeupTimer {
         while (true) {
             LockSupport.parkNanos(sleep);
             boolean busy = false;
-            for (UcxTransport u : watched) {
+            for (WorkerDriver u : watched) {
                 if (u.stopped()) {
                     watched.remove(u);
                 } else if (u.hasOutstanding()) {

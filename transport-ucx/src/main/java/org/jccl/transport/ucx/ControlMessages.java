@@ -1,0 +1,176 @@
+package org.jccl.transport.ucx;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.jccl.spi.Transport;
+import org.openucx.jucx.UcxCallback;
+import org.openucx.jucx.UcxUtils;
+import org.openucx.jucx.ucp.UcpEndpoint;
+import org.openucx.jucx.ucp.UcpRequest;
+import org.openucx.jucx.ucp.UcpTagMessage;
+import org.openucx.jucx.ucp.UcpWorker;
+
+/**
+ * The two control messages ranks send each other beside the data, on tags of their own above any
+ * SPI tag's kind bits: ABORT (the sender's job is broken, with the reason) and GOODBYE (the sender
+ * closed in order, with how many messages it had sent to this rank and why its job broke, if it
+ * did). A receive for each kind stays posted, matching any sender. Driving thread only.
+ */
+final class ControlMessages {
+    /** What a control message says. */
+    interface Listener {
+        /** {@code peer} reports that its job broke. */
+        void aborted(int peer, String reason);
+
+        /** {@code peer} closed, having sent {@code count} messages here; {@code reason} is empty unless its job broke. */
+        void saidGoodbye(int peer, long count, String reason);
+    }
+
+    private static final long SPI_TAG_MASK = (1L << Transport.TAG_BITS) - 1;
+    /** Control kinds live above any SPI tag's kind bits: bit 39 and 38 both set plus bit 37. */
+    private static final long ABORT_TAG = 7L << 37;
+    private static final long GOODBYE_TAG = (7L << 37) | 1;
+    private static final int CONTROL_BYTES = 4096;
+    /** How long a closing transport waits for the goodbyes of peers that are still there. */
+    private static final long GOODBYE_WAIT_NANOS = 200_000_000L;
+
+    private final int rank;
+    private final UcpWorker worker;
+    private final Listener listener;
+    private final List<UcpRequest> receives = new ArrayList<>();
+    private boolean closing;
+
+    ControlMessages(int rank, UcpWorker worker, Listener listener) {
+        this.rank = rank;
+        this.worker = worker;
+        this.listener = listener;
+        listen(ABORT_TAG);
+        listen(GOODBYE_TAG);
+    }
+
+    private void listen(long kind) {
+        ByteBuffer b = ByteBuffer.allocateDirect(CONTROL_BYTES);
+        UcpRequest[] self = new UcpRequest[1];
+        // any sender: the mask leaves out the sender's bits above the SPI tag
+        self[0] = worker.recvTaggedNonBlocking(UcxUtils.getAddress(b), CONTROL_BYTES, kind, SPI_TAG_MASK, new UcxCallback() {
+            @Override
+            public void onSuccess(UcpRequest r) {
+                receives.remove(self[0]);
+                int sender = (int) (r.getSenderTag() >>> Transport.TAG_BITS);
+                if (kind == ABORT_TAG) {
+                    byte[] why = new byte[(int) r.getRecvSize()];
+                    b.get(0, why);
+                    listener.aborted(sender, new String(why, StandardCharsets.UTF_8));
+                } else {
+                    byte[] why = new byte[(int) r.getRecvSize() - Long.BYTES];
+                    b.get(Long.BYTES, why);
+                    listener.saidGoodbye(sender, b.getLong(0), new String(why, StandardCharsets.UTF_8));
+                }
+                if (!closing) {
+                    listen(kind);
+                }
+            }
+        });
+        receives.add(self[0]);
+    }
+
+    /** Tells {@code peer} that this rank's job broke; a peer that is gone already is skipped. */
+    void sendAbort(UcpEndpoint peer, String reason) {
+        byte[] why = reason.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(why.length, CONTROL_BYTES);
+        ByteBuffer b = ByteBuffer.allocateDirect(n).put(why, 0, n).flip();
+        try {
+            peer.sendTaggedNonBlocking(UcxUtils.getAddress(b), n, ABORT_TAG | ((long) rank << Transport.TAG_BITS),
+                    new UcxCallback() {
+                    });
+        } catch (RuntimeException ignored) {
+            // that peer is gone already
+        }
+    }
+
+    /**
+     * Tells {@code peer} that this rank closes, having sent it {@code sent} messages; {@code then}
+     * runs once the message is out or has failed.
+     */
+    void sendGoodbye(UcpEndpoint peer, long sent, String reason, Runnable then) {
+        byte[] why = reason.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(why.length, CONTROL_BYTES - Long.BYTES);
+        ByteBuffer goodbye = ByteBuffer.allocateDirect(Long.BYTES + n).putLong(0, sent).put(Long.BYTES, why, 0, n);
+        // once: JUCX may call back inside the post and then throw
+        boolean[] ran = {false};
+        Runnable once = () -> {
+            if (!ran[0]) {
+                ran[0] = true;
+                then.run();
+            }
+        };
+        try {
+            peer.sendTaggedNonBlocking(UcxUtils.getAddress(goodbye), goodbye.capacity(),
+                    GOODBYE_TAG | ((long) rank << Transport.TAG_BITS), new UcxCallback() {
+                        @Override
+                        public void onSuccess(UcpRequest r) {
+                            once.run();
+                        }
+
+                        @Override
+                        public void onError(int status, String message) {
+                            once.run();
+                        }
+                    });
+        } catch (RuntimeException e) {
+            once.run();
+        }
+    }
+
+    /**
+     * Peers close at about the same time as this rank; their goodbyes, arriving after the worker
+     * stopped listening, would sit unmatched (UCX warns of each when the worker goes). So a closing
+     * worker waits a little, until {@code allGone} holds, for the goodbye of every peer still there.
+     */
+    void awaitGoodbyes(BooleanSupplier allGone) {
+        long deadline = System.nanoTime() + GOODBYE_WAIT_NANOS;
+        while (System.nanoTime() < deadline && !allGone.getAsBoolean()) {
+            try {
+                worker.progress();
+            } catch (Exception e) {
+                return;
+            }
+        }
+    }
+
+    /** Stops listening: the posted control receives are cancelled. */
+    void close() {
+        closing = true;
+        for (UcpRequest r : new ArrayList<>(receives)) {
+            try {
+                worker.cancelRequest(r);
+            } catch (RuntimeException ignored) {
+                // completed meanwhile
+            }
+        }
+    }
+
+    /** Receives and drops whatever arrived unasked, so that the worker closes with nothing unmatched. */
+    void discardUnexpected() {
+        ByteBuffer sink = ByteBuffer.allocateDirect(CONTROL_BYTES);
+        UcpTagMessage m;
+        try {
+            while ((m = worker.tagProbeNonBlocking(0, 0, true)) != null) {
+                int length = (int) Math.min(Integer.MAX_VALUE, m.getRecvLength());
+                if (sink.capacity() < length) {
+                    sink = ByteBuffer.allocateDirect(length);
+                }
+                UcpRequest r = worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), length, m, new UcxCallback());
+                long deadline = System.nanoTime() + 1_000_000_000L;
+                while (!r.isCompleted() && System.nanoTime() < deadline) {
+                    worker.progress();
+                }
+            }
+        } catch (Exception e) {
+            // the worker is going anyway
+        }
+    }
+}

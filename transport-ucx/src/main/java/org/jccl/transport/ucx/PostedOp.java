@@ -1,0 +1,157 @@
+package org.jccl.transport.ucx;
+
+import java.nio.ByteBuffer;
+import org.jccl.JcclException;
+import org.jccl.spi.CheckMismatch;
+import org.jccl.spi.Completion;
+import org.openucx.jucx.UcxCallback;
+import org.openucx.jucx.UcxUtils;
+import org.openucx.jucx.ucp.UcpRequest;
+
+/**
+ * A send or receive posted to UCX. It takes the caller's window (address, or offset into a heap
+ * buffer, and length) when it is made, so that a message costs no buffer views, and it is linked
+ * into its peer's list in the {@link PeerLedger} while posted. A message up to
+ * {@link UcxTransport#CHECKED_BYTES} with a check word carries it in an 8-byte trailer after the
+ * payload, through a pooled buffer; the receive checks the sender's word before its length, since
+ * the word says more about a sender in another call than a length would.
+ */
+final class PostedOp extends UcxCallback {
+    final int peer;
+    final boolean send;
+    final long tag;
+    /** The check word, sent or expected in an 8-byte trailer after the payload; 0: no trailer. */
+    final long check;
+    /** Bytes on the wire: the payload, and the trailer if there is one. */
+    final int wireLength;
+    /** The caller's memory, or 0 when a pooled direct buffer stands in (a heap buffer, or a trailer). */
+    final long address;
+    private final UcxTransport owner;
+    private final ByteBuffer user;
+    private final int offset;
+    private final int length;
+    private final Completion done;
+    /** The memory UCX reads or writes: the caller's, or the stand-in's (set when posted). */
+    ByteBuffer wire;
+    UcpRequest request;
+    /** The length of the message a receive took from UCX's queue of early ones, or -1. */
+    long arrived = -1;
+    /** The request of a receive that called back, whose size is checked one round later. */
+    private UcpRequest calledBackWith;
+    private boolean finished;
+    /** UCX called back (the operation may have completed inside its post). */
+    boolean calledBack;
+    /** In its peer's list of the {@link PeerLedger}, which links it through these. */
+    boolean linked;
+    PostedOp previous;
+    PostedOp next;
+
+    PostedOp(UcxTransport owner, int peer, boolean send, long tag, long check, ByteBuffer buf, Completion done) {
+        this.owner = owner;
+        this.peer = peer;
+        this.send = send;
+        this.tag = tag;
+        this.user = buf;
+        this.offset = buf.position();
+        this.length = buf.remaining();
+        this.check = length <= UcxTransport.CHECKED_BYTES ? check : 0;
+        this.wireLength = this.check != 0 ? length + Long.BYTES : length;
+        this.address = buf.isDirect() && this.check == 0 ? UcxUtils.getAddress(buf) : 0;
+        this.done = done;
+    }
+
+    /** Copies the payload (and trailer) of a send into its stand-in. */
+    void fillWire() {
+        wire.put(0, user, offset, length);
+        if (check != 0) {
+            wire.putLong(length, check);
+        }
+    }
+
+    @Override
+    public void onSuccess(UcpRequest r) {
+        calledBack = true;
+        if (!send && r != null && wireLength > 0) {
+            // JUCX fills in the received size after this callback returns: check it one round later
+            calledBackWith = r;
+            owner.checkLater(this);
+            return;
+        }
+        received(null);
+    }
+
+    /** A receive's second look, one round after it called back. */
+    void checkReceived() {
+        received(calledBackWith);
+    }
+
+    private void received(UcpRequest r) {
+        if (finished) {
+            return; // failed meanwhile (the peer went, or the transport closed): its stand-in is released
+        }
+        // JUCX fills the size in either the callback's request or the one the post returned
+        // (a receive matched at once from the unexpected queue); 0 in both means unknown
+        long got = r == null ? wireLength : Math.max(r.getRecvSize(), request == null ? 0 : request.getRecvSize());
+        if (got <= 0 && arrived >= 0) {
+            got = arrived;
+        }
+        if (check != 0) {
+            if (got < Long.BYTES) {
+                fail(new JcclException(owner.rank(), "recv", "message of " + Math.max(got, 0) + " B from rank " + peer
+                        + " carries no check word (do all ranks call the same collective?)"));
+                return;
+            }
+            long theirs = wire.getLong((int) got - Long.BYTES);
+            if (theirs != check) {
+                fail(new CheckMismatch(owner.rank(), peer, check, theirs));
+                return;
+            }
+        }
+        if (got > 0 && got != wireLength) {
+            fail(mismatch(got - (wireLength - length)));
+            return;
+        }
+        if (!send && address == 0) {
+            user.put(offset, wire, 0, length);
+        }
+        finish(null);
+    }
+
+    @Override
+    public void onError(int status, String message) {
+        calledBack = true;
+        if (!send && status == -9) { // UCS_ERR_MESSAGE_TRUNCATED: the message is longer than the receive
+            fail(new JcclException(owner.rank(), "recv", "message from rank " + peer
+                    + " is longer than the posted receive of " + length + " B (do all ranks pass the same counts?)"));
+        } else {
+            JcclException broken = owner.failure();
+            fail(broken != null ? broken : new JcclException(owner.rank(), send ? "send" : "recv",
+                    (send ? "sending to" : "receiving from") + " rank " + peer + " failed: " + message
+                            + " (UCX status " + status + ")"));
+        }
+    }
+
+    /** The error for a message of {@code message} payload bytes where this receive expects another length. */
+    JcclException mismatch(long message) {
+        return new JcclException(owner.rank(), "recv", "message of " + message + " B from rank " + peer
+                + " does not match the posted receive of " + length + " B (do all ranks pass the same counts?)");
+    }
+
+    void fail(JcclException cause) {
+        finish(cause);
+    }
+
+    private void finish(JcclException cause) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        owner.finished(this, cause == null);
+        if (cause == null) {
+            done.completed();
+        } else {
+            done.failed(cause);
+        }
+        owner.afterFinished(this);
+    }
+}
