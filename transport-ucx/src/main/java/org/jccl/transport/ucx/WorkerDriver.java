@@ -47,6 +47,8 @@ final class WorkerDriver implements Progress {
 
     private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
             Configuration.DEFAULT_SPIN_MICROS);
+    private static final long OVERSUBSCRIBED_SPIN_NANOS = 1000L * Configuration.intProperty(
+            Configuration.PROP_OVERSUBSCRIBED_SPIN_MICROS, Configuration.DEFAULT_OVERSUBSCRIBED_SPIN_MICROS);
     /** How long a waiting collective polls without yielding the core before it starts to. */
     private static final long BUSY_NANOS = 20_000L;
     /**
@@ -73,6 +75,8 @@ final class WorkerDriver implements Progress {
     private volatile boolean blocked;
     /** How long a wait polls before it starts yielding the core: {@link #BUSY_NANOS}, or 0 on an oversubscribed machine. */
     private volatile long busyNanos = BUSY_NANOS;
+    /** How long a waiting caller keeps polling (yielding between polls) before it blocks. */
+    private volatile long spinNanos = SPIN_NANOS;
     private volatile boolean stopping;
     private volatile boolean stopped;
 
@@ -92,9 +96,14 @@ final class WorkerDriver implements Progress {
         this.worker = w;
     }
 
-    /** Whether more ranks than cores share this machine: waits then yield at once. */
+    /**
+     * Whether more ranks than cores share this machine: a waiting caller then yields at once, and
+     * keeps yielding for {@code jccl.oversubscribedSpinMicros} before it blocks, since the peer it
+     * waits for is often off its core for longer than {@code jccl.spinMicros}.
+     */
     void oversubscribed(boolean yes) {
         busyNanos = yes ? 0 : BUSY_NANOS;
+        spinNanos = yes ? Math.max(SPIN_NANOS, OVERSUBSCRIBED_SPIN_NANOS) : SPIN_NANOS;
     }
 
     /** True while the progress thread runs. */
@@ -211,7 +220,7 @@ final class WorkerDriver implements Progress {
                 lastActive = now;
             } else if (now - lastActive < busyNanos) {
                 Thread.onSpinWait(); // a reply within microseconds is the common case: no system call for it
-            } else if (now - lastActive < SPIN_NANOS) {
+            } else if (now - lastActive < spinNanos) {
                 Thread.yield();
             } else {
                 waitForEvents(false);
