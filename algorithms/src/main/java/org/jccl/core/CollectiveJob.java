@@ -1,17 +1,16 @@
 package org.jccl.core;
 
 import java.util.concurrent.locks.LockSupport;
-import org.jccl.Configuration;
+import org.jccl.spi.PollingWait;
 
 /**
  * A blocking call's schedule as a job for the transport's helper thread, for the one case where it
  * must run there: behind asynchronous messages handed over before it. The caller waits with
- * {@link #await()} (polls that yield the core for {@code jccl.spinMicros}, then parking) and gets
+ * {@link #await()} ({@link PollingWait#parking()}) and gets
  * what the body threw.
  */
 final class CollectiveJob implements Runnable {
-    private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
-            Configuration.DEFAULT_SPIN_MICROS);
+    private static final PollingWait WAITING = PollingWait.parking();
 
     private final Runnable body;
     private final Thread waiter = Thread.currentThread();
@@ -36,13 +35,7 @@ final class CollectiveJob implements Runnable {
 
     /** Waits until the body has run; rethrows what it threw. */
     void await() {
-        long start = System.nanoTime();
-        while (!done && System.nanoTime() - start < SPIN_NANOS) {
-            Thread.yield();
-        }
-        while (!done) {
-            LockSupport.park(this);
-        }
+        WAITING.until(() -> done, System.nanoTime() + Long.MAX_VALUE / 2); // no deadline: the body has its own
         Throwable t = failure;
         if (t instanceof RuntimeException e) {
             throw e;

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.jccl.Configuration;
+import org.jccl.spi.PollingWait;
 import org.jccl.spi.Progress;
 
 /**
@@ -21,13 +21,12 @@ import org.jccl.spi.Progress;
  * completion wakes it; the progress thread then advances the asynchronous schedules on its own.
  */
 public final class ScheduleRunner implements AutoCloseable {
-    private static final int BUSY_SPINS = 64;
-    private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
-            Configuration.DEFAULT_SPIN_MICROS);
     /** Longest park of the progress thread with nothing in flight, or while callers drive. */
     private static final long IDLE_PARK_NANOS = 1_000_000_000L;
 
     private final Progress progress;
+    /** How a thread waits over a transport that needs no driving. */
+    private final PollingWait waiting = PollingWait.parking();
     private final String threadName;
     private final ConcurrentLinkedQueue<Schedule> inFlight = new ConcurrentLinkedQueue<>();
     /** Threads that drive the communicator for a schedule of their own; the progress thread gives way to them. */
@@ -122,20 +121,8 @@ public final class ScheduleRunner implements AutoCloseable {
 
     private void waitWithoutDriving(Schedule s) {
         while (!s.advance()) {
-            for (int i = 0; i < BUSY_SPINS && !s.getAsBoolean(); i++) {
-                Thread.onSpinWait();
-            }
-            long start = System.nanoTime();
-            while (!s.getAsBoolean() && System.nanoTime() - start < SPIN_NANOS) {
-                Thread.yield();
-            }
-            while (!s.getAsBoolean()) {
-                long left = s.deadline() - System.nanoTime();
-                if (left <= 0) {
-                    s.expire(System.nanoTime());
-                    break;
-                }
-                LockSupport.parkNanos(this, left);
+            if (!waiting.until(s, s.deadline())) {
+                s.expire(System.nanoTime());
             }
         }
     }

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import org.jccl.Configuration;
 import org.jccl.spi.HandedTasks;
+import org.jccl.spi.PollingWait;
 import org.jccl.spi.Progress;
 
 /**
@@ -30,12 +30,6 @@ import org.jccl.spi.Progress;
  * while a caller drives, and blocks in the selector, using no CPU, when there is nothing to do.
  */
 final class SocketDriver implements Progress {
-    /** How long a waiting caller polls without a system call before it starts to yield. */
-    private static final long BUSY_NANOS = 20_000L;
-    private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
-            Configuration.DEFAULT_SPIN_MICROS);
-    private static final long OVERSUBSCRIBED_SPIN_NANOS = 1000L * Configuration.intProperty(
-            Configuration.PROP_OVERSUBSCRIBED_SPIN_MICROS, Configuration.DEFAULT_OVERSUBSCRIBED_SPIN_MICROS);
     /** Longest single block in the selector while a wait has a deadline: bounds a missed wake-up. */
     private static final long MAX_BLOCK_NANOS = 50_000_000L;
     /** Longest block of the idle helper: how often it looks at handshakes that may have expired. */
@@ -71,8 +65,18 @@ final class SocketDriver implements Progress {
     private volatile long callerLeft;
     private volatile boolean selecting;
     private volatile boolean stopping;
-    private volatile long busyNanos = BUSY_NANOS;
-    private volatile long spinNanos = SPIN_NANOS;
+    /** How a caller waits while it drives: polls, then yields, then blocks in the selector. */
+    private final PollingWait waiting = new PollingWait(new PollingWait.Driven() {
+        @Override
+        public int pollOnce() {
+            return SocketDriver.this.pollOnce();
+        }
+
+        @Override
+        public void block(long maxNanos) {
+            SocketDriver.this.block(Math.min(maxNanos, MAX_BLOCK_NANOS));
+        }
+    });
 
     SocketDriver(String name, Sockets sockets) {
         try {
@@ -100,8 +104,7 @@ final class SocketDriver implements Progress {
      * it at once, and for longer before they block.
      */
     void oversubscribed(boolean yes) {
-        busyNanos = yes ? 0 : BUSY_NANOS;
-        spinNanos = yes ? Math.max(SPIN_NANOS, OVERSUBSCRIBED_SPIN_NANOS) : SPIN_NANOS;
+        waiting.oversubscribed(yes);
     }
 
     // ---- handing work to the driver --------------------------------------------------------
@@ -215,7 +218,7 @@ final class SocketDriver implements Progress {
     @Override
     public boolean driveUntil(BooleanSupplier done, long deadlineNanos) {
         if (lock.isHeldByCurrentThread()) {
-            return lead(done, deadlineNanos);
+            return waiting.until(done, deadlineNanos);
         }
         // a follower: another thread drives and completes what this one waits for (which unparks it),
         // or lets go of the lock and wakes it to drive
@@ -229,7 +232,7 @@ final class SocketDriver implements Progress {
                 if (lock.tryLock()) {
                     followers.remove(me);
                     try {
-                        return lead(done, deadlineNanos);
+                        return waiting.until(done, deadlineNanos);
                     } finally {
                         release();
                     }
@@ -240,28 +243,6 @@ final class SocketDriver implements Progress {
         } finally {
             followers.remove(me);
         }
-    }
-
-    /** Drives until {@code done} holds or the deadline passes; the caller holds the lock. */
-    private boolean lead(BooleanSupplier done, long deadlineNanos) {
-        long lastActive = System.nanoTime();
-        while (!done.getAsBoolean()) {
-            long now = System.nanoTime();
-            if (now - deadlineNanos >= 0) {
-                return false;
-            }
-            if (pollOnce() > 0) {
-                lastActive = now;
-            } else if (now - lastActive < busyNanos) {
-                Thread.onSpinWait(); // a reply within microseconds is the common case: no system call for it
-            } else if (now - lastActive < spinNanos) {
-                Thread.yield();
-            } else {
-                block(Math.min(deadlineNanos - now, MAX_BLOCK_NANOS));
-                lastActive = System.nanoTime(); // poll again first: what woke the selector is usually a burst
-            }
-        }
-        return true;
     }
 
     /** One round: the tasks handed in, then every socket that is ready. Driver only. */
@@ -337,7 +318,7 @@ final class SocketDriver implements Progress {
                     long t = System.nanoTime();
                     if (pollOnce() > 0) {
                         lastActive = t;
-                    } else if (t - lastActive < SPIN_NANOS && sockets.busy()) {
+                    } else if (t - lastActive < PollingWait.SPIN_NANOS && sockets.busy()) {
                         Thread.yield();
                     } else {
                         block(sockets.busy() ? MAX_BLOCK_NANOS : IDLE_BLOCK_NANOS);

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import org.jccl.Configuration;
 import org.jccl.spi.HandedTasks;
+import org.jccl.spi.PollingWait;
 import org.jccl.spi.Progress;
 
 /**
@@ -19,9 +19,7 @@ import org.jccl.spi.Progress;
  * {@code jccl.spinMicros}, then blocks on the worker's wake-up event, with the {@link WakeupTimer}
  * signalling it while operations are posted (a blocked wait has been seen to miss events).
  *
- * <p>A wait polls without system calls for a few microseconds before it starts yielding the core,
- * except where more ranks share the machine than it has cores: there the peer a rank waits for may
- * be waiting for this very core.
+ * <p>A caller waits as {@link PollingWait} says: polling, then yielding the core, then blocking.
  */
 final class WorkerDriver implements Progress {
     /** The worker as the driver sees it; every method but {@link #signal} runs on the driving thread. */
@@ -45,12 +43,6 @@ final class WorkerDriver implements Progress {
         void shutdown();
     }
 
-    private static final long SPIN_NANOS = 1000L * Configuration.intProperty(Configuration.PROP_SPIN_MICROS,
-            Configuration.DEFAULT_SPIN_MICROS);
-    private static final long OVERSUBSCRIBED_SPIN_NANOS = 1000L * Configuration.intProperty(
-            Configuration.PROP_OVERSUBSCRIBED_SPIN_MICROS, Configuration.DEFAULT_OVERSUBSCRIBED_SPIN_MICROS);
-    /** How long a waiting collective polls without yielding the core before it starts to. */
-    private static final long BUSY_NANOS = 20_000L;
     /**
      * How long after a caller's last call the progress thread stays out of the way: an application
      * calling in a loop keeps the worker to itself, with no other thread spinning on its cores. It
@@ -73,10 +65,18 @@ final class WorkerDriver implements Progress {
     private volatile long callerLeft = System.nanoTime() - CALLER_GRACE_NANOS;
     private volatile Worker worker;
     private volatile boolean blocked;
-    /** How long a wait polls before it starts yielding the core: {@link #BUSY_NANOS}, or 0 on an oversubscribed machine. */
-    private volatile long busyNanos = BUSY_NANOS;
-    /** How long a waiting caller keeps polling (yielding between polls) before it blocks. */
-    private volatile long spinNanos = SPIN_NANOS;
+    /** How a caller waits while it drives: polls, then yields, then blocks in the worker. */
+    private final PollingWait waiting = new PollingWait(new PollingWait.Driven() {
+        @Override
+        public int pollOnce() {
+            return progressOnce(false);
+        }
+
+        @Override
+        public void block(long maxNanos) {
+            waitForEvents(false); // the wake-up timer bounds it
+        }
+    });
     private volatile boolean stopping;
     private volatile boolean stopped;
 
@@ -96,14 +96,9 @@ final class WorkerDriver implements Progress {
         this.worker = w;
     }
 
-    /**
-     * Whether more ranks than cores share this machine: a waiting caller then yields at once, and
-     * keeps yielding for {@code jccl.oversubscribedSpinMicros} before it blocks, since the peer it
-     * waits for is often off its core for longer than {@code jccl.spinMicros}.
-     */
+    /** Whether more ranks than cores share this machine (see {@link PollingWait}). */
     void oversubscribed(boolean yes) {
-        busyNanos = yes ? 0 : BUSY_NANOS;
-        spinNanos = yes ? Math.max(SPIN_NANOS, OVERSUBSCRIBED_SPIN_NANOS) : SPIN_NANOS;
+        waiting.oversubscribed(yes);
     }
 
     /** True while the progress thread runs. */
@@ -210,24 +205,7 @@ final class WorkerDriver implements Progress {
         if (!driver.isHeldByCurrentThread()) {
             return follow(done, deadlineNanos);
         }
-        long lastActive = System.nanoTime();
-        while (!done.getAsBoolean()) {
-            long now = System.nanoTime();
-            if (now - deadlineNanos >= 0) {
-                return false;
-            }
-            if (progressOnce(false) > 0) {
-                lastActive = now;
-            } else if (now - lastActive < busyNanos) {
-                Thread.onSpinWait(); // a reply within microseconds is the common case: no system call for it
-            } else if (now - lastActive < spinNanos) {
-                Thread.yield();
-            } else {
-                waitForEvents(false);
-                lastActive = System.nanoTime(); // spin again first: a wait that returned at once (UCX busy) must not repeat every round
-            }
-        }
-        return true;
+        return waiting.until(done, deadlineNanos);
     }
 
     /**
@@ -331,13 +309,13 @@ final class WorkerDriver implements Progress {
                         if (active) {
                             lastActive = now;
                             active = false;
-                        } else if (now - lastActive >= SPIN_NANOS) {
+                        } else if (now - lastActive >= PollingWait.SPIN_NANOS) {
                             waitForEvents(true);
                             active = true; // spin again first: a wait that returned at once (UCX busy) must not repeat every round
                         }
                         // operations in flight answer within microseconds: a system call (sched_yield
                         // costs microseconds on a VM) only once nothing is posted and the wait is long
-                        yielding = !active && !hasOutstanding() && now - lastActive >= busyNanos;
+                        yielding = !active && !hasOutstanding() && now - lastActive >= waiting.busyNanos();
                     }
                     Thread.onSpinWait();
                 } while (hasOutstanding() && callers.get() == 0 && !stopping);
