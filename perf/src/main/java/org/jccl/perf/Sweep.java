@@ -2,6 +2,8 @@ package org.jccl.perf;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,6 +29,12 @@ final class Sweep {
     private static final long WARM_UP_BYTES = 8L << 20;
     /** Time per op and size the warm-up pass takes at most (rank 0's clock). */
     private static final long WARM_UP_NANOS = 400_000_000L;
+    /** Time the warm-up pass takes at most after the last size, while some rank's JIT still compiles. */
+    private static final long JIT_SETTLE_NANOS = 5_000_000_000L;
+    /** Bytes per op and size in one batch of the wait for the JIT to settle. */
+    private static final long SETTLE_BATCH_BYTES = 1L << 20;
+    /** How long no rank's JIT must have finished a compilation before it counts as settled (rank 0's clock). */
+    private static final long JIT_QUIET_NANOS = 500_000_000L;
     /** Significant digits of the histograms of iteration times. */
     private static final int HISTOGRAM_DIGITS = 3;
     /** Calls between two decisions to go on warming up. */
@@ -72,6 +80,7 @@ final class Sweep {
         }
         warmUp();
         rehearse();
+        settleJit();
         long wrong = 0;
         for (BenchOp op : o.ops()) {
             if (op.pointToPoint() && comm.size() < 2) {
@@ -114,7 +123,7 @@ final class Sweep {
      */
     private void warmUp() {
         // largest first: what runs last before the timed rows is the smallest size, which is also the first timed
-        long[] sizes = {Math.min(o.maxBytes(), 1 << 20), Math.min(o.maxBytes(), 64 << 10), o.minBytes()};
+        long[] sizes = warmUpSizes();
         long[] enough = {200, 2_000, 1_000_000}; // calls after which the paths each size takes are compiled
         ByteBuffer more = ByteBuffer.allocateDirect(1);
         for (BenchOp op : o.ops()) {
@@ -138,6 +147,66 @@ final class Sweep {
                 }
             }
         }
+    }
+
+    /**
+     * After the rehearsal, goes on calling the ops at the warm-up's sizes until no rank's JIT has
+     * finished a compilation for {@link #JIT_QUIET_NANOS}, or {@link #JIT_SETTLE_NANOS} have passed.
+     * A rank bound to one core shares it with its JIT's compiler threads, which a polling rank leaves
+     * little time: compiling goes on for seconds, and each compilation that ends in a timed row took
+     * the core for scheduler slices there (2 ranks over UCX shared memory, 8 B allreduce, 2,000
+     * iterations: p99 3.5-7.7 ms and a mean of 90-320 µs before, p99 9-14 µs and a mean of 4.2-4.7 µs
+     * after).
+     */
+    private void settleJit() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        List<BenchOp.Buffers> buffers = new ArrayList<>();
+        List<BenchOp> ops = new ArrayList<>();
+        List<Long> calls = new ArrayList<>();
+        for (BenchOp op : o.ops()) {
+            if (!op.pointToPoint() || comm.size() > 1) {
+                for (long size : warmUpSizes()) {
+                    ops.add(op);
+                    buffers.add(buffers(op, roundedSize(op, size)));
+                    calls.add(Math.max(1, Math.min(WARM_UP_BATCH, SETTLE_BATCH_BYTES / Math.max(1, size))));
+                }
+            }
+        }
+        // whether some rank's JIT finished a compilation in the last batch; then rank 0's verdict for all
+        ByteBuffer compiling = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+        ByteBuffer stop = ByteBuffer.allocateDirect(1);
+        long start = System.nanoTime();
+        long quietSince = start;
+        long compiled = jit.getTotalCompilationTime();
+        while (!ops.isEmpty()) {
+            for (int k = 0; k < ops.size(); k++) {
+                for (long i = calls.get(k); i > 0; i--) {
+                    ops.get(k).run(comm, buffers.get(k), o.type(), o.op(), o.root());
+                }
+            }
+            long total = jit.getTotalCompilationTime();
+            long now = System.nanoTime();
+            compiling.putInt(0, total != compiled ? 1 : 0);
+            compiled = total;
+            comm.allReduce(compiling, compiling, DataType.INT32, ReduceOp.MAX);
+            if (compiling.getInt(0) == 1) {
+                quietSince = now;
+            }
+            // rank 0's clock decides for all, so that every rank leaves after the same batch
+            stop.put(0, (byte) (now - start >= JIT_SETTLE_NANOS || now - quietSince >= JIT_QUIET_NANOS ? 1 : 0));
+            comm.broadcast(stop, 0);
+            if (stop.get(0) == 1) {
+                break;
+            }
+        }
+    }
+
+    /** The sizes the warm-up runs, largest first: a large, a medium and the smallest of the sweep. */
+    private long[] warmUpSizes() {
+        return new long[] {Math.min(o.maxBytes(), 1 << 20), Math.min(o.maxBytes(), 64 << 10), o.minBytes()};
     }
 
     private BenchOp.Buffers buffers(BenchOp op, int size) {
