@@ -9,31 +9,24 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jccl.Communicator;
-import org.jccl.Configuration;
 import org.jccl.DataType;
 import org.jccl.JcclException;
 import org.jccl.ReduceOp;
 import org.jccl.algorithms.AlgorithmSelector;
-import org.jccl.core.CommunicatorStatus;
 import org.jccl.core.Schedule;
-import org.jccl.core.ScheduleRunner;
-import org.jccl.core.ScratchPool;
-import org.jccl.core.Tags;
 import org.jccl.core.Windows;
-import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 
 /**
  * The communicator. Each call becomes a {@link Call} on the caller's thread ({@link CollectiveCalls}:
  * arguments checked, algorithm chosen), then a {@link Schedule} of non-blocking steps, which the
- * {@link ScheduleRunner} runs: a blocking call's on the caller's own thread, which drives the
+ * {@link CallRunner} runs: a blocking call's on the caller's own thread, which drives the
  * transport while it waits; an asynchronous one wherever the communicator is driven next, so that
  * collectives in flight together overlap on the wire without a thread each. An asynchronous send or
  * receive only posts its message, and the transport's completion ends its future
@@ -42,9 +35,6 @@ import org.jccl.spi.Transport;
  * the communicator on every rank.
  */
 public final class TransportCommunicator implements Communicator {
-    private static final boolean CHECK_ARGUMENTS = Boolean.parseBoolean(
-            System.getProperty(Configuration.PROP_CHECK_ARGUMENTS, "true"));
-
     private final int rank;
     private final int size;
     private final TransportSpec spec;
@@ -54,22 +44,16 @@ public final class TransportCommunicator implements Communicator {
     private final CollectiveCalls calls;
     private final long timeoutNanos;
     private final int chunkBytes;
-    /** Scratch memory, one pool per collective in flight (a blocking one and the asynchronous ones). */
-    private final ConcurrentLinkedQueue<ScratchPool> scratch = new ConcurrentLinkedQueue<>();
-    /** Runs the schedules: blocking ones on their callers, asynchronous ones wherever the communicator is driven. */
-    private final ScheduleRunner runner;
-    private final CommunicatorStatus status = new CommunicatorStatus();
+    /** Turns calls into schedules and runs them; knows whether the communicator is broken or closed. */
+    private final CallRunner execution;
     /** Where an asynchronous send or receive is posted: in order with the blocking calls that follow it. */
     private final Executor jobs;
-    private long sequence;
     private long splits;
     private ByteBuffer staging;
     private FloatBuffer stagingFloats;
     private DoubleBuffer stagingDoubles;
     private IntBuffer stagingInts;
     private LongBuffer stagingLongs;
-    private volatile JcclException broken;
-    private volatile boolean closed;
 
     TransportCommunicator(int rank, int size, TransportSpec spec, Transport transport, AutoCloseable rendezvous,
                           AlgorithmSelector selector, long timeoutNanos, int chunkBytes) {
@@ -79,11 +63,11 @@ public final class TransportCommunicator implements Communicator {
         this.transport = transport;
         this.rendezvous = rendezvous;
         this.selector = selector;
-        this.calls = new CollectiveCalls(rank, size, selector, this::usable);
         this.timeoutNanos = timeoutNanos;
         this.chunkBytes = chunkBytes;
+        this.execution = new CallRunner(rank, size, transport, timeoutNanos, chunkBytes);
+        this.calls = new CollectiveCalls(rank, size, selector, this::usable);
         Progress p = transport.progress();
-        this.runner = new ScheduleRunner(p, "jccl-progress-r" + rank);
         this.jobs = p != null ? p::execute : Runnable::run;
     }
 
@@ -279,7 +263,7 @@ public final class TransportCommunicator implements Communicator {
         } catch (JcclException e) {
             return CompletableFuture.failedFuture(e);
         }
-        PostedMessage m = new PostedMessage(rank, op, send, peer, w.remaining(), this::breakWith, status);
+        PostedMessage m = new PostedMessage(rank, op, send, peer, w.remaining(), execution::breakWith, execution.status());
         m.startClock(timeoutNanos);
         jobs.execute(() -> {
             try {
@@ -418,134 +402,31 @@ public final class TransportCommunicator implements Communicator {
     // ---- running calls --------------------------------------------------------------------
 
     private void run(Call call) {
-        long tag = nextTag(call);
-        Schedule s = schedule(call, tag, sequence, null);
-        runner.run(s);
-        RuntimeException e = s.failure();
-        if (e != null) {
-            throw failure(call, e);
-        }
+        execution.run(call);
     }
 
     private CompletableFuture<Void> async(Supplier<Call> make) {
-        CollectiveFuture f = new CollectiveFuture(runner);
-        Schedule s;
-        try {
-            Call call = make.get();
-            s = schedule(call, nextTag(call), sequence, f);
-        } catch (JcclException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        f.bind(s);
-        runner.start(s);
-        return f;
-    }
-
-    private long nextTag(Call call) {
-        return call.pointToPointTag() >= 0 ? call.pointToPointTag() : Tags.collective(++sequence);
-    }
-
-    /**
-     * The call's schedule: the round that checks arguments where messages carry no check word, then
-     * the algorithm's steps. When it finishes, its scratch memory goes back to the pool and the
-     * future of an asynchronous call (else null) learns how it ended.
-     */
-    private Schedule schedule(Call call, long tag, long seq, CollectiveFuture future) {
-        usable(call.operation());
-        Signature signature = checkedSignature(call);
-        // no message of a collective is longer than its largest buffer
-        int limit = transport.checkedMessageBytes();
-        boolean checked = signature != null && limit > 0 && (limit == Integer.MAX_VALUE || call.longest() <= limit);
-        ScratchPool pool = scratch.poll();
-        if (pool == null) {
-            pool = new ScratchPool();
-        }
-        // the word goes with every message the transport can check, the round's too: a rank that
-        // agrees first then still learns from the first message of a rank that did not, and the other way round
-        Schedule s = new Schedule(transport, rank, size, call.operation(), call.algorithm(), tag,
-                signature != null ? signature.word() : 0, seq, call.bytes(), timeoutNanos, pool, chunkBytes);
-        try {
-            if (signature != null && !checked) {
-                ArgumentAgreement.verify(s, call.operation(), signature);
-            }
-            call.body().accept(s);
-        } catch (RuntimeException e) {
-            scratch.add(pool);
-            throw e;
-        }
-        ScratchPool used = pool;
-        s.onFinish(() -> {
-            status.end();
-            scratch.add(used);
-            if (future != null) {
-                RuntimeException e = s.failure();
-                future.ended(e == null ? null : failure(call, e));
-            }
-        });
-        status.begin(s, seq);
-        return s;
-    }
-
-    /** What ranks must agree on for {@code call}, or null when nothing is checked. */
-    private Signature checkedSignature(Call call) {
-        return CHECK_ARGUMENTS && size > 1 ? call.signature() : null;
-    }
-
-    /** What the caller sees of a schedule's failure; any failure breaks the communicator. */
-    private RuntimeException failure(Call call, RuntimeException e) {
-        Signature signature = checkedSignature(call);
-        JcclException j;
-        if (e instanceof CheckMismatch m) {
-            j = signature == null ? m : ArgumentAgreement.named(rank, call.operation(), signature, m);
-        } else if (e instanceof JcclException f) {
-            JcclException m = ArgumentAgreement.reported(rank, call.operation(), f);
-            j = m != null ? m : f;
-        } else {
-            j = new JcclException(rank, call.operation(), "internal error: " + e, e);
-        }
-        breakWith(j);
-        return j;
+        return execution.async(make);
     }
 
     private ArgumentCheck usable(String op) {
-        if (closed) {
-            throw new JcclException(rank, op, "the communicator is closed");
-        }
-        JcclException b = broken;
-        if (b != null) {
-            throw new JcclException(rank, op, "the communicator is broken by an earlier failure: " + b.getMessage(), b);
-        }
-        return new ArgumentCheck(rank, size, op);
-    }
-
-    private void breakWith(JcclException e) {
-        if (broken == null) {
-            broken = e;
-        }
-        transport.abort(e);
+        return execution.usable(op);
     }
 
     @Override
     public void abort() {
-        JcclException e = new JcclException(rank, "abort", "rank " + rank + " aborted the communicator");
-        if (broken == null) {
-            broken = e;
-        }
-        transport.abort(e);
+        execution.breakWith(new JcclException(rank, "abort", "rank " + rank + " aborted the communicator"));
     }
 
     @Override
     public void close() {
-        if (closed) {
+        if (!execution.markClosed()) {
             return;
         }
-        closed = true;
         try {
             transport.close();
         } finally {
-            runner.close();
-            scratch.forEach(ScratchPool::release);
-            scratch.clear();
+            execution.release();
             try {
                 rendezvous.close();
             } catch (Exception e) {
@@ -558,6 +439,6 @@ public final class TransportCommunicator implements Communicator {
     @Override
     public String toString() {
         return "jccl rank " + rank + "/" + size + " over " + spec.provider().name() + ": "
-                + (closed ? "closed" : broken != null ? "broken (" + broken.getMessage() + ")" : status.describe());
+                + execution.describe();
     }
 }
