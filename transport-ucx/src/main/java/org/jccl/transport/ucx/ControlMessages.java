@@ -77,18 +77,11 @@ final class ControlMessages {
         receives.add(self[0]);
     }
 
-    /** Tells {@code peer} that this rank's job broke; a peer that is gone already is skipped. */
+    /** Tells {@code peer} that this rank's job broke. */
     void sendAbort(UcpEndpoint peer, String reason) {
         byte[] why = reason.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(why.length, CONTROL_BYTES);
-        ByteBuffer b = ByteBuffer.allocateDirect(n).put(why, 0, n).flip();
-        try {
-            peer.sendTaggedNonBlocking(UcxUtils.getAddress(b), n, ABORT_TAG | ((long) rank << Transport.TAG_BITS),
-                    new UcxCallback() {
-                    });
-        } catch (RuntimeException ignored) {
-            // that peer is gone already
-        }
+        send(peer, ABORT_TAG, ByteBuffer.allocateDirect(n).put(0, why, 0, n), () -> { });
     }
 
     /**
@@ -98,30 +91,50 @@ final class ControlMessages {
     void sendGoodbye(UcpEndpoint peer, long sent, String reason, Runnable then) {
         byte[] why = reason.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(why.length, CONTROL_BYTES - Long.BYTES);
-        ByteBuffer goodbye = ByteBuffer.allocateDirect(Long.BYTES + n).putLong(0, sent).put(Long.BYTES, why, 0, n);
-        // once: JUCX may call back inside the post and then throw
-        boolean[] ran = {false};
-        Runnable once = () -> {
-            if (!ran[0]) {
-                ran[0] = true;
+        send(peer, GOODBYE_TAG, ByteBuffer.allocateDirect(Long.BYTES + n).putLong(0, sent).put(Long.BYTES, why, 0, n), then);
+    }
+
+    /** Sends {@code message} of {@code kind}; {@code then} runs once it is out or has failed (a peer that is gone fails it). */
+    private void send(UcpEndpoint peer, long kind, ByteBuffer message, Runnable then) {
+        Sent sent = new Sent(message, then);
+        try {
+            peer.sendTaggedNonBlocking(UcxUtils.getAddress(message), message.capacity(),
+                    kind | ((long) rank << Transport.TAG_BITS), sent);
+        } catch (RuntimeException e) {
+            sent.done();
+        }
+    }
+
+    /**
+     * The callback of a control message. It holds the message, which UCX reads by address only: a
+     * direct buffer nothing references could be freed before a send that did not complete at once.
+     */
+    private static final class Sent extends UcxCallback {
+        private final ByteBuffer message;
+        private final Runnable then;
+        private boolean ran;
+
+        Sent(ByteBuffer message, Runnable then) {
+            this.message = message;
+            this.then = then;
+        }
+
+        /** Runs {@code then} once: JUCX may call back inside the post and then throw. */
+        void done() {
+            if (!ran) {
+                ran = true;
                 then.run();
             }
-        };
-        try {
-            peer.sendTaggedNonBlocking(UcxUtils.getAddress(goodbye), goodbye.capacity(),
-                    GOODBYE_TAG | ((long) rank << Transport.TAG_BITS), new UcxCallback() {
-                        @Override
-                        public void onSuccess(UcpRequest r) {
-                            once.run();
-                        }
+        }
 
-                        @Override
-                        public void onError(int status, String message) {
-                            once.run();
-                        }
-                    });
-        } catch (RuntimeException e) {
-            once.run();
+        @Override
+        public void onSuccess(UcpRequest r) {
+            done();
+        }
+
+        @Override
+        public void onError(int status, String why) {
+            done();
         }
     }
 

@@ -108,7 +108,7 @@ final class PostedOp extends UcxCallback {
             }
         }
         if (got > 0 && got != wireLength) {
-            fail(mismatch(got - (wireLength - length)));
+            fail(mismatch(got));
             return;
         }
         if (!send && address == 0) {
@@ -131,9 +131,9 @@ final class PostedOp extends UcxCallback {
         }
     }
 
-    /** The error for a message of {@code message} payload bytes where this receive expects another length. */
-    JcclException mismatch(long message) {
-        return new JcclException(owner.rank(), "recv", "message of " + message + " B from rank " + peer
+    /** The error for a message of {@code wireBytes} (trailer included) where this receive expects another length. */
+    JcclException mismatch(long wireBytes) {
+        return new JcclException(owner.rank(), "recv", "message of " + (wireBytes - (wireLength - length)) + " B from rank " + peer
                 + " does not match the posted receive of " + length + " B (do all ranks pass the same counts?)");
     }
 

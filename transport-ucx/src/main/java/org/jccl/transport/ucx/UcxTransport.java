@@ -220,7 +220,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             if (early == null) {
                 op.request = worker.recvTaggedNonBlocking(address, capacity, ucxTag(peer, op.tag), FULL_MASK, op);
             } else if (early.getRecvLength() > capacity || op.check == 0 && early.getRecvLength() != op.wireLength) {
-                op.fail(op.mismatch(early.getRecvLength() - (op.check == 0 ? 0 : Long.BYTES))); // first: draining it may throw (see below)
+                op.fail(op.mismatch(early.getRecvLength())); // first: draining it may throw (see below)
                 ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, early.getRecvLength()));
                 worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), early, new UcxCallback());
             } else {

@@ -131,8 +131,7 @@ final class WorkerDriver implements Progress {
      */
     void onWorker(Runnable task) {
         if (driver.isHeldByCurrentThread()) {
-            tasks.runAll();
-            task.run();
+            tasks.runBefore(task);
         } else {
             tasks.add(task);
             wake();
