@@ -78,12 +78,13 @@ final class Sweep {
         if (comm.rank() == 0) {
             header();
         }
-        warmUp();
+        List<WarmUpCall> warmUp = warmUpCalls();
+        warmUp(warmUp);
         rehearse();
-        settleJit();
+        settleJit(warmUp);
         long wrong = 0;
         for (BenchOp op : o.ops()) {
-            if (op.pointToPoint() && comm.size() < 2) {
+            if (!runs(op)) {
                 continue;
             }
             if (comm.rank() == 0) {
@@ -121,32 +122,54 @@ final class Sweep {
      * measure the collectives rather than the JIT compiler: in batches, until the JIT has seen enough
      * calls or a time budget is spent, as rank 0 decides for all after each batch.
      */
-    private void warmUp() {
-        // largest first: what runs last before the timed rows is the smallest size, which is also the first timed
-        long[] sizes = warmUpSizes();
-        long[] enough = {200, 2_000, 1_000_000}; // calls after which the paths each size takes are compiled
+    private void warmUp(List<WarmUpCall> warmUp) {
         ByteBuffer more = ByteBuffer.allocateDirect(1);
-        for (BenchOp op : o.ops()) {
-            if (op.pointToPoint() && comm.size() < 2) {
-                continue;
-            }
-            for (int k = 0; k < sizes.length; k++) {
-                BenchOp.Buffers b = buffers(op, roundedSize(op, sizes[k]));
-                // large sizes keep the loops hot with few calls; a slow (shaped) link should not pay many of them
-                long calls = Math.max(2, Math.min(enough[k], WARM_UP_BYTES / Math.max(1, sizes[k])));
-                long start = System.nanoTime();
-                for (long done = 0; done < calls; ) {
-                    for (long i = Math.min(WARM_UP_BATCH, calls - done); i > 0; i--, done++) {
-                        op.run(comm, b, o.type(), o.op(), o.root());
-                    }
-                    more.put(0, (byte) (System.nanoTime() - start < WARM_UP_NANOS ? 1 : 0));
-                    comm.broadcast(more, 0);
-                    if (more.get(0) == 0) {
-                        break;
-                    }
+        for (WarmUpCall w : warmUp) {
+            long start = System.nanoTime();
+            for (long done = 0; done < w.calls(); ) {
+                for (long i = Math.min(WARM_UP_BATCH, w.calls() - done); i > 0; i--, done++) {
+                    call(w);
+                }
+                more.put(0, (byte) (System.nanoTime() - start < WARM_UP_NANOS ? 1 : 0));
+                comm.broadcast(more, 0);
+                if (more.get(0) == 0) {
+                    break;
                 }
             }
         }
+    }
+
+    /** One op at one size of the warm-up, with its buffers and how many calls warm it up. */
+    private record WarmUpCall(BenchOp op, long size, BenchOp.Buffers buffers, long calls) {
+    }
+
+    private void call(WarmUpCall w) {
+        w.op().run(comm, w.buffers(), o.type(), o.op(), o.root());
+    }
+
+    /**
+     * Every op that can run at a large, a medium and the smallest size of the sweep, largest first:
+     * what runs last before the timed rows is the smallest size, which is also the first timed.
+     */
+    private List<WarmUpCall> warmUpCalls() {
+        long[] sizes = {Math.min(o.maxBytes(), 1 << 20), Math.min(o.maxBytes(), 64 << 10), o.minBytes()};
+        long[] enough = {200, 2_000, 1_000_000}; // calls after which the paths each size takes are compiled
+        List<WarmUpCall> calls = new ArrayList<>();
+        for (BenchOp op : o.ops()) {
+            if (runs(op)) {
+                for (int k = 0; k < sizes.length; k++) {
+                    // large sizes keep the loops hot with few calls; a slow (shaped) link should not pay many of them
+                    long n = Math.max(2, Math.min(enough[k], WARM_UP_BYTES / Math.max(1, sizes[k])));
+                    calls.add(new WarmUpCall(op, sizes[k], buffers(op, roundedSize(op, sizes[k])), n));
+                }
+            }
+        }
+        return calls;
+    }
+
+    /** Whether {@code op} runs on this many ranks (point-to-point needs two). */
+    private boolean runs(BenchOp op) {
+        return !op.pointToPoint() || comm.size() > 1;
     }
 
     /**
@@ -155,25 +178,13 @@ final class Sweep {
      * A rank bound to one core shares it with its JIT's compiler threads, which a polling rank leaves
      * little time: compiling goes on for seconds, and each compilation that ends in a timed row took
      * the core for scheduler slices there (2 ranks over UCX shared memory, 8 B allreduce, 2,000
-     * iterations: p99 3.5-7.7 ms and a mean of 90-320 µs before, p99 9-14 µs and a mean of 4.2-4.7 µs
+     * iterations: p99 3.5-7.7 ms and a mean of 90-320 µs before, p99 6.5-14 µs and a mean of 4.2-5.0 µs
      * after).
      */
-    private void settleJit() {
+    private void settleJit(List<WarmUpCall> warmUp) {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return;
-        }
-        List<BenchOp.Buffers> buffers = new ArrayList<>();
-        List<BenchOp> ops = new ArrayList<>();
-        List<Long> calls = new ArrayList<>();
-        for (BenchOp op : o.ops()) {
-            if (!op.pointToPoint() || comm.size() > 1) {
-                for (long size : warmUpSizes()) {
-                    ops.add(op);
-                    buffers.add(buffers(op, roundedSize(op, size)));
-                    calls.add(Math.max(1, Math.min(WARM_UP_BATCH, SETTLE_BATCH_BYTES / Math.max(1, size))));
-                }
-            }
         }
         // whether some rank's JIT finished a compilation in the last batch; then rank 0's verdict for all
         ByteBuffer compiling = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
@@ -181,10 +192,10 @@ final class Sweep {
         long start = System.nanoTime();
         long quietSince = start;
         long compiled = jit.getTotalCompilationTime();
-        while (!ops.isEmpty()) {
-            for (int k = 0; k < ops.size(); k++) {
-                for (long i = calls.get(k); i > 0; i--) {
-                    ops.get(k).run(comm, buffers.get(k), o.type(), o.op(), o.root());
+        while (!warmUp.isEmpty()) {
+            for (WarmUpCall w : warmUp) {
+                for (long i = Math.max(1, Math.min(WARM_UP_BATCH, SETTLE_BATCH_BYTES / Math.max(1, w.size()))); i > 0; i--) {
+                    call(w);
                 }
             }
             long total = jit.getTotalCompilationTime();
@@ -202,11 +213,6 @@ final class Sweep {
                 break;
             }
         }
-    }
-
-    /** The sizes the warm-up runs, largest first: a large, a medium and the smallest of the sweep. */
-    private long[] warmUpSizes() {
-        return new long[] {Math.min(o.maxBytes(), 1 << 20), Math.min(o.maxBytes(), 64 << 10), o.minBytes()};
     }
 
     private BenchOp.Buffers buffers(BenchOp op, int size) {
@@ -259,7 +265,7 @@ final class Sweep {
      * before the first row that counts: compiling it during that row takes a core from the ranks.
      */
     private void rehearse() {
-        BenchOp first = o.ops().stream().filter(op -> !op.pointToPoint() || comm.size() > 1).findFirst().orElse(null);
+        BenchOp first = o.ops().stream().filter(this::runs).findFirst().orElse(null);
         if (first != null) {
             measure(first, o.minBytes(), false);
         }
