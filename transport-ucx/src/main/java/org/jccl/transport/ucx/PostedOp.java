@@ -31,8 +31,8 @@ final class PostedOp extends UcxCallback {
     private final int offset;
     private final int length;
     private final Completion done;
-    /** The memory UCX reads or writes: the caller's, or the stand-in's (set when posted). */
-    ByteBuffer wire;
+    /** The stand-in UCX reads or writes instead of the caller's memory, or null (set when posted). */
+    StagingPool.Slot staged;
     UcpRequest request;
     /** The length of the message a receive took from UCX's queue of early ones, or -1. */
     long arrived = -1;
@@ -62,9 +62,19 @@ final class PostedOp extends UcxCallback {
 
     /** Copies the payload (and trailer) of a send into its stand-in. */
     void fillWire() {
-        wire.put(0, user, offset, length);
+        staged.buffer.put(0, user, offset, length);
         if (check != 0) {
-            wire.putLong(length, check);
+            staged.buffer.putLong(length, check);
+        }
+    }
+
+    /** A send's request completed: sends post no callback (a call back into Java costs more than the send). */
+    void sent() {
+        int status = request.getStatus();
+        if (status == 0) {
+            finish(null);
+        } else {
+            onError(status, "status " + status);
         }
     }
 
@@ -101,7 +111,7 @@ final class PostedOp extends UcxCallback {
                         + " carries no check word (do all ranks call the same collective?)"));
                 return;
             }
-            long theirs = wire.getLong((int) got - Long.BYTES);
+            long theirs = staged.buffer.getLong((int) got - Long.BYTES);
             if (theirs != check) {
                 fail(new CheckMismatch(owner.rank(), peer, check, theirs));
                 return;
@@ -112,7 +122,7 @@ final class PostedOp extends UcxCallback {
             return;
         }
         if (!send && address == 0) {
-            user.put(offset, wire, 0, length);
+            user.put(offset, staged.buffer, 0, length);
         }
         finish(null);
     }

@@ -4,31 +4,46 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import org.openucx.jucx.UcxUtils;
 
 /**
- * Direct buffers that stand in for heap send and receive buffers, reused by size class; worker
- * thread only.
+ * Direct buffers that stand in for heap send and receive buffers and carry check-word trailers,
+ * reused by size class, each with its address read once (reading it is a call into JUCX's native
+ * code); worker thread only.
  */
 final class StagingPool {
-    private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
+    /** A pooled direct buffer and its address. */
+    static final class Slot {
+        final ByteBuffer buffer;
+        final long address;
 
-    ByteBuffer take(int bytes) {
-        int cls = 32 - Integer.numberOfLeadingZeros(Math.max(1, bytes) - 1);
-        ArrayDeque<ByteBuffer> q = free.get(cls);
-        ByteBuffer b = q == null ? null : q.poll();
-        if (b == null) {
-            b = ByteBuffer.allocateDirect(cls > 30 ? bytes : 1 << cls);
+        private Slot(ByteBuffer buffer) {
+            this.buffer = buffer;
+            this.address = UcxUtils.getAddress(buffer);
         }
-        return b.clear().limit(bytes);
     }
 
-    void release(ByteBuffer b) {
-        if (b.capacity() == 0) {
+    private final Map<Integer, ArrayDeque<Slot>> free = new HashMap<>();
+
+    /** A slot of at least {@code bytes}, its buffer cleared and limited to them. */
+    Slot take(int bytes) {
+        int cls = 32 - Integer.numberOfLeadingZeros(Math.max(1, bytes) - 1);
+        ArrayDeque<Slot> q = free.get(cls);
+        Slot s = q == null ? null : q.poll();
+        if (s == null) {
+            s = new Slot(ByteBuffer.allocateDirect(cls > 30 ? bytes : 1 << cls));
+        }
+        s.buffer.clear().limit(bytes);
+        return s;
+    }
+
+    void release(Slot s) {
+        if (s.buffer.capacity() == 0) {
             return;
         }
         // filed under floor(log2(capacity)): every buffer of class k holds at least 2^k bytes
-        int cls = 31 - Integer.numberOfLeadingZeros(Math.max(1, b.capacity()));
-        free.computeIfAbsent(cls, c -> new ArrayDeque<>()).add(b);
+        int cls = 31 - Integer.numberOfLeadingZeros(Math.max(1, s.buffer.capacity()));
+        free.computeIfAbsent(cls, c -> new ArrayDeque<>()).add(s);
     }
 
     void clear() {

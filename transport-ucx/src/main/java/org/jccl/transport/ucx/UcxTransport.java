@@ -2,6 +2,7 @@ package org.jccl.transport.ucx;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +58,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     /** Receives that called back, to be checked for their size on the next round; driver only. */
     private final ArrayDeque<PostedOp> receivedLater = new ArrayDeque<>();
     private final StagingPool staging = new StagingPool();
+    /** Sends UCX did not complete inside their post, looked at on every round; driver only. */
+    private final ArrayList<PostedOp> sending = new ArrayList<>();
     private volatile UcpWorker worker;
     private Endpoints endpoints;
     private ControlMessages control;
@@ -203,15 +206,21 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             // window unchanged until completion); a checked receive has room for any checked
             // message, so that it can read the word of a sender in another call
             capacity = op.send || op.check == 0 ? op.wireLength : CHECKED_WIRE_BYTES;
-            op.wire = staging.take(capacity);
+            op.staged = staging.take(capacity);
             if (op.send) {
                 op.fillWire();
             }
-            address = UcxUtils.getAddress(op.wire);
+            address = op.staged.address;
         }
         try {
             if (op.send) {
-                op.request = endpoints.to(peer).sendTaggedNonBlocking(address, op.wireLength, ucxTag(rank, op.tag), op);
+                // no callback: JUCX calls back into Java only for a callback, and a small send completes in its post
+                op.request = endpoints.to(peer).sendTaggedNonBlocking(address, op.wireLength, ucxTag(rank, op.tag), null);
+                if (op.request.isCompleted()) {
+                    op.sent();
+                } else {
+                    sending.add(op);
+                }
                 return;
             }
             // a message already waiting in UCX would complete the receive at once, and JUCX then does
@@ -257,8 +266,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
 
     /** {@code op} finished (before its completion runs): it leaves the ledger and gives back its stand-in. */
     void finished(PostedOp op, boolean ok) {
-        if (op.wire != null) {
-            staging.release(op.wire);
+        if (op.staged != null) {
+            staging.release(op.staged);
         }
         if (op.linked) {
             ledger.finished(op, ok);
@@ -368,10 +377,27 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                 failAll(new JcclException(rank, "transport", "UCX progress failed: " + e.getMessage(), e));
             }
         }
+        if (!sending.isEmpty()) {
+            n += sendsCompleted();
+        }
         PostedOp op;
         while ((op = receivedLater.poll()) != null) {
             op.checkReceived();
             n++;
+        }
+        return n;
+    }
+
+    /** Finishes the sends whose requests completed (or that failed meanwhile); returns how many. */
+    private int sendsCompleted() {
+        int n = 0;
+        for (int i = sending.size() - 1; i >= 0; i--) {
+            PostedOp op = sending.get(i);
+            if (op.request.isCompleted()) {
+                sending.remove(i);
+                op.sent();
+                n++;
+            }
         }
         return n;
     }
