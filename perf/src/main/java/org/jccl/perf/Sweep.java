@@ -2,8 +2,6 @@ package org.jccl.perf;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,7 +28,7 @@ final class Sweep {
     /** Time per op and size the warm-up pass takes at most (rank 0's clock). */
     private static final long WARM_UP_NANOS = 400_000_000L;
     /** Time the warm-up pass takes at most after the last size, while some rank's JIT still compiles. */
-    private static final long JIT_SETTLE_NANOS = 5_000_000_000L;
+    private static final long JIT_SETTLE_NANOS = 15_000_000_000L;
     /** Bytes per op and size in one batch of the wait for the JIT to settle. */
     private static final long SETTLE_BATCH_BYTES = 1L << 20;
     /** How long no rank's JIT must have finished a compilation before it counts as settled (rank 0's clock). */
@@ -174,7 +172,8 @@ final class Sweep {
 
     /**
      * After the rehearsal, goes on calling the ops at the warm-up's sizes until no rank's JIT has
-     * finished a compilation for {@link #JIT_QUIET_NANOS}, or {@link #JIT_SETTLE_NANOS} have passed.
+     * worked ({@link JitActivity}) for {@link #JIT_QUIET_NANOS}, or {@link #JIT_SETTLE_NANOS} have
+     * passed, and says which.
      * A rank bound to one core shares it with its JIT's compiler threads, which a polling rank leaves
      * little time: compiling goes on for seconds, and each compilation that ends in a timed row took
      * the core for scheduler slices there (2 ranks over UCX shared memory, 8 B allreduce, 2,000
@@ -182,34 +181,38 @@ final class Sweep {
      * after).
      */
     private void settleJit(List<WarmUpCall> warmUp) {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+        JitActivity jit = new JitActivity();
+        if (!jit.observable()) {
             return;
         }
-        // whether some rank's JIT finished a compilation in the last batch; then rank 0's verdict for all
-        ByteBuffer compiling = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+        // the calls go through the timed loop and their times are reduced as a row's are, so that
+        // what the rows run is compiled; the last slot says whether some rank's JIT worked during
+        // the batch, and rank 0's verdict then holds for all
+        ByteBuffer times = ByteBuffer.allocateDirect(8 * (WARM_UP_BATCH + 1)).order(ByteOrder.nativeOrder());
         ByteBuffer stop = ByteBuffer.allocateDirect(1);
         long start = System.nanoTime();
         long quietSince = start;
-        long compiled = jit.getTotalCompilationTime();
         while (!warmUp.isEmpty()) {
             for (WarmUpCall w : warmUp) {
-                for (long i = Math.max(1, Math.min(WARM_UP_BATCH, SETTLE_BATCH_BYTES / Math.max(1, w.size()))); i > 0; i--) {
-                    call(w);
-                }
+                timed(w.op(), w.buffers(), (int) Math.max(1, Math.min(WARM_UP_BATCH, SETTLE_BATCH_BYTES / Math.max(1, w.size()))),
+                        times);
             }
-            long total = jit.getTotalCompilationTime();
             long now = System.nanoTime();
-            compiling.putInt(0, total != compiled ? 1 : 0);
-            compiled = total;
-            comm.allReduce(compiling, compiling, DataType.INT32, ReduceOp.MAX);
-            if (compiling.getInt(0) == 1) {
+            times.putLong(8 * WARM_UP_BATCH, jit.worked() ? 1 : 0);
+            comm.allReduce(times, times, DataType.INT64, ReduceOp.MAX);
+            if (times.getLong(8 * WARM_UP_BATCH) == 1) {
                 quietSince = now;
             }
             // rank 0's clock decides for all, so that every rank leaves after the same batch
             stop.put(0, (byte) (now - start >= JIT_SETTLE_NANOS || now - quietSince >= JIT_QUIET_NANOS ? 1 : 0));
             comm.broadcast(stop, 0);
             if (stop.get(0) == 1) {
+                if (comm.rank() == 0) {
+                    double seconds = (now - start) / 1e9;
+                    out.printf(Locale.ROOT, now - quietSince >= JIT_QUIET_NANOS
+                            ? "# the JIT went quiet after %.1f s of calls%n"
+                            : "# the JIT still compiled after %.1f s of calls: the first rows may include it%n", seconds);
+                }
                 break;
             }
         }
@@ -283,11 +286,7 @@ final class Sweep {
         }
         comm.barrier();
         ByteBuffer times = ByteBuffer.allocateDirect(8 * Math.max(1, o.iters())).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < o.iters(); i++) {
-            long t0 = System.nanoTime();
-            op.run(comm, b, o.type(), o.op(), o.root());
-            times.putLong(8 * i, System.nanoTime() - t0);
-        }
+        timed(op, b, o.iters(), times);
         times.limit(8 * o.iters());
         comm.allReduce(times, times, DataType.INT64, ReduceOp.MAX);
         if (comm.rank() == 0) {
@@ -316,6 +315,15 @@ final class Sweep {
             }
         }
         return wrong;
+    }
+
+    /** Calls {@code op} {@code iters} times back to back, putting each call's time into {@code times}. */
+    private void timed(BenchOp op, BenchOp.Buffers b, int iters, ByteBuffer times) {
+        for (int i = 0; i < iters; i++) {
+            long t0 = System.nanoTime();
+            op.run(comm, b, o.type(), o.op(), o.root());
+            times.putLong(8 * i, System.nanoTime() - t0);
+        }
     }
 
     /**
