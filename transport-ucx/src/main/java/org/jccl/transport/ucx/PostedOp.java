@@ -68,13 +68,18 @@ final class PostedOp extends UcxCallback {
         }
     }
 
-    /** A send's request completed: sends post no callback (a call back into Java costs more than the send). */
-    void sent() {
+    /**
+     * The request of an operation posted without a callback completed (a call back into Java costs
+     * more than a small message): JUCX sets a receive's size before its status.
+     */
+    void requestCompleted() {
         int status = request.getStatus();
-        if (status == 0) {
+        if (status != 0) {
+            onError(status, "status " + status);
+        } else if (send) {
             finish(null);
         } else {
-            onError(status, "status " + status);
+            received(request);
         }
     }
 

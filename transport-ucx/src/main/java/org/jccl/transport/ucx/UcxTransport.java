@@ -58,8 +58,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     /** Receives that called back, to be checked for their size on the next round; driver only. */
     private final ArrayDeque<PostedOp> receivedLater = new ArrayDeque<>();
     private final StagingPool staging = new StagingPool();
-    /** Sends UCX did not complete inside their post, looked at on every round; driver only. */
-    private final ArrayList<PostedOp> sending = new ArrayList<>();
+    /** Operations posted without a callback that did not complete inside their post, looked at on every round; driver only. */
+    private final ArrayList<PostedOp> polled = new ArrayList<>();
     private volatile UcpWorker worker;
     private Endpoints endpoints;
     private ControlMessages control;
@@ -216,18 +216,16 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             if (op.send) {
                 // no callback: JUCX calls back into Java only for a callback, and a small send completes in its post
                 op.request = endpoints.to(peer).sendTaggedNonBlocking(address, op.wireLength, ucxTag(rank, op.tag), null);
-                if (op.request.isCompleted()) {
-                    op.sent();
-                } else {
-                    sending.add(op);
-                }
+                poll(op);
                 return;
             }
             // a message already waiting in UCX would complete the receive at once, and JUCX then does
             // not report its length: take it from the queue here, where its length is known
             UcpTagMessage early = worker.tagProbeNonBlocking(ucxTag(peer, op.tag), FULL_MASK, true);
             if (early == null) {
-                op.request = worker.recvTaggedNonBlocking(address, capacity, ucxTag(peer, op.tag), FULL_MASK, op);
+                // nothing of it has arrived, so nothing completes inside the post: no callback needed
+                op.request = worker.recvTaggedNonBlocking(address, capacity, ucxTag(peer, op.tag), FULL_MASK, null);
+                poll(op);
             } else if (early.getRecvLength() > capacity || op.check == 0 && early.getRecvLength() != op.wireLength) {
                 op.fail(op.mismatch(early.getRecvLength())); // first: draining it may throw (see below)
                 ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, early.getRecvLength()));
@@ -377,8 +375,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                 failAll(new JcclException(rank, "transport", "UCX progress failed: " + e.getMessage(), e));
             }
         }
-        if (!sending.isEmpty()) {
-            n += sendsCompleted();
+        if (!polled.isEmpty()) {
+            n += requestsCompleted();
         }
         PostedOp op;
         while ((op = receivedLater.poll()) != null) {
@@ -388,15 +386,26 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         return n;
     }
 
-    /** Finishes the sends whose requests completed (or that failed meanwhile); returns how many. */
-    private int sendsCompleted() {
+    /** Finishes {@code op}, posted without a callback, if it completed in its post; else looks at it every round. */
+    private void poll(PostedOp op) {
+        if (op.request.isCompleted()) {
+            op.requestCompleted();
+        } else {
+            polled.add(op);
+        }
+    }
+
+    /** Finishes the polled operations whose requests completed, in the order they were posted; returns how many. */
+    private int requestsCompleted() {
         int n = 0;
-        for (int i = sending.size() - 1; i >= 0; i--) {
-            PostedOp op = sending.get(i);
+        for (int i = 0; i < polled.size(); ) {
+            PostedOp op = polled.get(i);
             if (op.request.isCompleted()) {
-                sending.remove(i);
-                op.sent();
+                polled.remove(i);
+                op.requestCompleted();
                 n++;
+            } else {
+                i++;
             }
         }
         return n;
