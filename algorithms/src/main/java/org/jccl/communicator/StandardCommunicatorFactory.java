@@ -29,6 +29,8 @@ import org.jccl.spi.TransportProvider;
  */
 public final class StandardCommunicatorFactory implements CommunicatorFactory {
     private static final String MEMORY_PREFIX = "mem:";
+    /** How long the rank serving the store keeps it after a failed start, for the others to read why. */
+    private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
 
     @Override
     public Communicator connect(ConnectOptions o) {
@@ -50,9 +52,11 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
                 store = TcpRendezvousClient.connect(rank, o.rendezvous(), o.secret(), deadline);
             }
             if (store.add("rank/" + rank, 1) != 1) {
-                throw new JcclException(rank, "init", "another process already joined this job as rank " + rank);
+                throw failJob(store, new JcclException(rank, "init", "another process already joined this job as rank "
+                        + rank + " (is JCCL_RANK the same on two processes?)"));
             }
             long jobId = agreeOnJob(store, o, deadline);
+            StartupAgreement.check(store, o, provider, deadline);
             String host = inMemory ? null : o.rendezvous().substring(0, o.rendezvous().lastIndexOf(':'));
             Bootstrap bootstrap = new StoreBootstrap(store, "transport", rank, o.size(), o.timeout());
             TransportSpec spec = new TransportSpec(provider, jobId, o.secret(), o.socketInterface(), host, o.timeout());
@@ -74,6 +78,9 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
             return comm;
         } catch (RuntimeException e) {
             try {
+                if (server != null && store != null) {
+                    store.lingerForFailure(o.size() - 1, Instant.now().plus(LINGER));
+                }
                 closer(store, server).close();
             } catch (Exception ignored) {
                 // already failing
@@ -101,13 +108,24 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
             store.set("job", ByteBuffer.allocate(12).putLong(id).putInt(o.size()).array());
             return id;
         }
-        ByteBuffer job = ByteBuffer.wrap(store.get("job", deadline));
+        ByteBuffer job = ByteBuffer.wrap(store.await("job", deadline, o.rank()));
         long id = job.getLong();
         int size = job.getInt();
         if (size != o.size()) {
-            throw new JcclException(o.rank(), "init", "this rank has size " + o.size() + " but rank 0 has size " + size);
+            throw failJob(store, new JcclException(o.rank(), "init", "this rank has size " + o.size()
+                    + " but rank 0 has size " + size + " (JCCL_SIZE differs)"));
         }
         return id;
+    }
+
+    /** Makes {@code e} the job's start-up failure, which every waiting rank then fails with; returns it. */
+    private static JcclException failJob(RendezvousStore store, JcclException e) {
+        try {
+            store.fail(e.getMessage());
+        } catch (RuntimeException ignored) {
+            // the store is gone: the other ranks learn of it themselves
+        }
+        return e;
     }
 
     private static TransportProvider provider(String name, int rank) {

@@ -17,6 +17,11 @@ public final class InProcessTransportProvider implements TransportProvider {
     }
 
     @Override
+    public boolean crossesProcesses() {
+        return false;
+    }
+
+    @Override
     public Transport open(TransportContext context) {
         InProcessFabric fabric = InProcessFabric.join(context.jobId(), context.size());
         InProcessTransport t = new InProcessTransport(fabric, context.rank());

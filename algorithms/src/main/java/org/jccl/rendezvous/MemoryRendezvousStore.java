@@ -60,7 +60,7 @@ public final class MemoryRendezvousStore implements RendezvousStore {
                 }
                 long waitMs = Duration.between(Instant.now(), deadline).toMillis();
                 if (waitMs <= 0) {
-                    throw new JcclException(rank, "rendezvous", "timed out waiting for key '" + key
+                    throw new KeyTimeout(rank, "timed out waiting for key '" + key
                             + "' in store mem:" + name + " (did every rank start?)");
                 }
                 try {

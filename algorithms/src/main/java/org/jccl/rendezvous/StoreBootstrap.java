@@ -33,7 +33,7 @@ public final class StoreBootstrap implements Bootstrap {
         Instant deadline = Instant.now().plus(timeout);
         byte[][] all = new byte[size][];
         for (int r = 0; r < size; r++) {
-            all[r] = r == rank ? mine.clone() : store.get(base + r, deadline);
+            all[r] = r == rank ? mine.clone() : store.await(base + r, deadline, rank);
         }
         return all;
     }

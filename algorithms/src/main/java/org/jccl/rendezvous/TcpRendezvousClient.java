@@ -109,7 +109,7 @@ public final class TcpRendezvousClient implements RendezvousStore {
             byte status = in.readByte();
             byte[] v = StoreProtocol.readValue(in);
             if (status == StoreProtocol.TIMED_OUT) {
-                throw new JcclException(rank, "rendezvous", "timed out waiting for key '" + key + "' in the store at "
+                throw new KeyTimeout(rank, "timed out waiting for key '" + key + "' in the store at "
                         + address + " (did every rank start, with the same size?)");
             }
             if (status != StoreProtocol.OK) {
@@ -119,8 +119,9 @@ public final class TcpRendezvousClient implements RendezvousStore {
         } catch (SocketTimeoutException e) {
             throw new JcclException(rank, "rendezvous", "store at " + address + " did not answer", e);
         } catch (IOException e) {
-            throw new JcclException(rank, "rendezvous", "lost the store at " + address + ": " + e.getMessage()
-                    + " (did rank 0 exit?)", e);
+            // an EOFException has no message: the store closed the connection
+            throw new JcclException(rank, "rendezvous", "lost the store at " + address + ": "
+                    + (e.getMessage() == null ? "the connection closed" : e.getMessage()) + " (did rank 0 exit?)", e);
         }
     }
 

@@ -18,6 +18,7 @@ import org.jccl.Jccl;
 import org.jccl.JcclException;
 import org.jccl.ReduceOp;
 import org.jccl.algorithms.CostModel;
+import org.jccl.spi.TransportProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,14 +26,32 @@ import org.junit.jupiter.api.Test;
  * the cost model the ranks agree on.
  */
 class StartupTest {
+    /** Far beyond {@link #SOON}: a rank that fails within SOON did not sit out its timeout. */
+    private static final Duration LONG_TIMEOUT = Duration.ofSeconds(60);
+    /** How soon every rank of a misconfigured job must fail (the latency issue's start-up target). */
+    private static final long SOON_SECONDS = 5;
+
     private static CompletableFuture<Communicator> join(String store, int rank, int size) {
-        return CompletableFuture.supplyAsync(() -> Jccl.builder().environment(Map.of()).rank(rank).size(size)
-                .transport("inproc").rendezvous(store).timeout(Duration.ofSeconds(1)).connect());
+        return join(store, rank, size, Duration.ofSeconds(1), Map.of());
+    }
+
+    private static CompletableFuture<Communicator> join(String store, int rank, int size, Duration timeout,
+                                                        Map<String, String> algorithms) {
+        return CompletableFuture.supplyAsync(() -> {
+            Jccl.Builder b = Jccl.builder().environment(Map.of()).rank(rank).size(size).transport("inproc")
+                    .rendezvous(store).timeout(timeout);
+            algorithms.forEach(b::algorithm);
+            return b.connect();
+        });
     }
 
     private static Throwable failure(CompletableFuture<Communicator> f) throws Exception {
+        return failure(f, 10);
+    }
+
+    private static Throwable failure(CompletableFuture<Communicator> f, long seconds) throws Exception {
         try {
-            f.get(10, TimeUnit.SECONDS).close();
+            f.get(seconds, TimeUnit.SECONDS).close();
             return null;
         } catch (ExecutionException e) {
             return e.getCause();
@@ -48,26 +67,57 @@ class StartupTest {
     }
 
     @Test
-    void ranksThatDisagreeOnTheSizeFail() throws Exception {
+    void ranksThatDisagreeOnTheSizeFailAtOnceEverywhere() throws Exception {
         String store = "mem:size-" + System.nanoTime();
-        CompletableFuture<Communicator> r0 = join(store, 0, 2);
-        CompletableFuture<Communicator> r1 = join(store, 1, 3);
-        Throwable f1 = failure(r1);
-        assertTrue(f1 instanceof JcclException && f1.getMessage().equals(
-                "rank 1: init: this rank has size 3 but rank 0 has size 2"), String.valueOf(f1));
-        assertTrue(failure(r0) instanceof JcclException, "rank 0 fails within the timeout too");
+        CompletableFuture<Communicator> r0 = join(store, 0, 2, LONG_TIMEOUT, Map.of());
+        CompletableFuture<Communicator> r1 = join(store, 1, 3, LONG_TIMEOUT, Map.of());
+        String why = "rank 1: init: this rank has size 3 but rank 0 has size 2 (JCCL_SIZE differs)";
+        Throwable f1 = failure(r1, SOON_SECONDS);
+        assertTrue(f1 instanceof JcclException && f1.getMessage().equals(why), String.valueOf(f1));
+        Throwable f0 = failure(r0, SOON_SECONDS);
+        assertTrue(f0 instanceof JcclException && f0.getMessage().equals("rank 0: init: the job failed to start: " + why),
+                String.valueOf(f0));
     }
 
     @Test
-    void twoProcessesClaimingOneRankFail() throws Exception {
+    void twoProcessesClaimingOneRankFailAtOnceEverywhere() throws Exception {
         String store = "mem:dup-" + System.nanoTime();
-        CompletableFuture<Communicator> a = join(store, 1, 2);
+        CompletableFuture<Communicator> a = join(store, 1, 2, LONG_TIMEOUT, Map.of());
         Thread.sleep(100);
-        CompletableFuture<Communicator> b = join(store, 1, 2);
-        Throwable fb = failure(b);
+        CompletableFuture<Communicator> b = join(store, 1, 2, LONG_TIMEOUT, Map.of());
+        Throwable fb = failure(b, SOON_SECONDS);
         assertTrue(fb instanceof JcclException && fb.getMessage().contains("another process already joined this job as rank 1"),
                 String.valueOf(fb));
-        assertTrue(failure(a) instanceof JcclException, "without a rank 0 the first one times out");
+        Throwable fa = failure(a, SOON_SECONDS);
+        assertTrue(fa instanceof JcclException && fa.getMessage().startsWith("rank 1: init: the job failed to start: ")
+                && fa.getMessage().contains("another process already joined this job as rank 1"), String.valueOf(fa));
+    }
+
+    @Test
+    void ranksThatDisagreeOnAnAlgorithmFailAtStartWithBothValues() throws Exception {
+        String store = "mem:algo-" + System.nanoTime();
+        CompletableFuture<Communicator> r0 = join(store, 0, 3, LONG_TIMEOUT, Map.of("allreduce", "ring"));
+        CompletableFuture<Communicator> r1 = join(store, 1, 3, LONG_TIMEOUT, Map.of());
+        CompletableFuture<Communicator> r2 = join(store, 2, 3, LONG_TIMEOUT, Map.of("allreduce", "ring"));
+        String why = "JCCL_ALGO_ALLREDUCE differs: ranks [0, 2] ring, ranks [1] unset; start every rank with the same"
+                + " JCCL_ALGO_ALLREDUCE";
+        Throwable f0 = failure(r0, SOON_SECONDS);
+        assertTrue(f0 instanceof JcclException && f0.getMessage().equals("rank 0: init: " + why), String.valueOf(f0));
+        for (CompletableFuture<Communicator> other : List.of(r1, r2)) {
+            Throwable f = failure(other, SOON_SECONDS);
+            assertTrue(f instanceof JcclException && f.getMessage().endsWith("init: the job failed to start: " + why),
+                    String.valueOf(f));
+        }
+    }
+
+    @Test
+    void aThreadOnlyTransportIsRefusedForRanksInSeveralProcesses() {
+        Map<String, String> a = Map.of(Configuration.ENV_TRANSPORT, "inproc", "process", "101@host");
+        Map<String, String> b = Map.of(Configuration.ENV_TRANSPORT, "inproc", "process", "202@host");
+        TransportProvider inproc = new org.jccl.inproc.InProcessTransportProvider();
+        assertEquals("the inproc transport runs ranks as threads of one JVM, but this job's ranks are 2 processes"
+                + " (use tcp or ucx)", StartupAgreement.compare(List.of(a, b), inproc));
+        assertEquals(null, StartupAgreement.compare(List.of(a, a), inproc));
     }
 
     @Test

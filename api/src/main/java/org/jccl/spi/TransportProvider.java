@@ -13,6 +13,14 @@ public interface TransportProvider {
         return null;
     }
 
+    /**
+     * Whether ranks in separate processes can use it; false for a transport between threads of one
+     * JVM, which the start-up check then refuses for ranks in several processes.
+     */
+    default boolean crossesProcesses() {
+        return true;
+    }
+
     /** Connects to every peer of the job; returns once all connections are established. */
     Transport open(TransportContext context);
 }

@@ -197,4 +197,24 @@ class TcpConnectTest {
                 .rendezvous("127.0.0.1:" + TestPorts.freePort()).timeout(Duration.ofMillis(800)).connect());
         assertTrue(e.getMessage().startsWith("rank 1: rendezvous: cannot reach the store at 127.0.0.1:"), e.getMessage());
     }
+
+    @Test
+    void ranksStartedOnDifferentTransportsFailAtOnceNamingBoth() throws Exception {
+        String store = "mem:transports-" + System.nanoTime();
+        String[] transports = {"tcp", "inproc"};
+        List<CompletableFuture<Communicator>> ranks = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            int rank = r;
+            ranks.add(CompletableFuture.supplyAsync(() -> Jccl.builder().environment(Map.of()).rank(rank).size(2)
+                    .transport(transports[rank]).rendezvous(store).timeout(Duration.ofSeconds(60)).connect()));
+        }
+        String why = "JCCL_TRANSPORT differs: ranks [1] inproc, ranks [0] tcp; start every rank with the same JCCL_TRANSPORT";
+        for (int r = 0; r < 2; r++) {
+            CompletableFuture<Communicator> f = ranks.get(r);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS).close(),
+                    "rank " + r + " did not fail within 5 s");
+            String expected = r == 0 ? "rank 0: init: " + why : "rank 1: init: the job failed to start: " + why;
+            assertEquals(expected, e.getCause().getMessage());
+        }
+    }
 }
