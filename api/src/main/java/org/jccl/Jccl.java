@@ -99,6 +99,22 @@ public final class Jccl {
 
         /** Resolves the settings against the environment without connecting. */
         public ConnectOptions options() {
+            ConnectOptions o = resolve();
+            String outside = outsideRange(o);
+            if (outside != null) {
+                throw new JcclException(o.rank(), "init", outside);
+            }
+            return o;
+        }
+
+        /** Why {@code o}'s rank cannot be in its job, or null. */
+        private static String outsideRange(ConnectOptions o) {
+            return o.rank() < 0 || o.rank() >= o.size() ? "rank " + o.rank() + " is outside 0.." + (o.size() - 1)
+                    + " (" + Configuration.ENV_RANK + " or " + Configuration.ENV_SIZE + " is wrong on this process)" : null;
+        }
+
+        /** The settings, the rank not yet checked against the size. */
+        private ConnectOptions resolve() {
             LaunchEnvironment env = new LaunchEnvironment(environment);
             int r;
             int n;
@@ -116,9 +132,6 @@ public final class Jccl {
             }
             if (n < 1) {
                 throw new JcclException(r, "init", "size must be at least 1, got " + n);
-            }
-            if (r < 0 || r >= n) {
-                throw new JcclException(r, "init", "rank " + r + " is outside 0.." + (n - 1));
             }
             String t = transport != null ? transport : env.get(Configuration.ENV_TRANSPORT);
             t = (t == null ? Configuration.DEFAULT_TRANSPORT : t).toLowerCase(Locale.ROOT);
@@ -153,10 +166,16 @@ public final class Jccl {
 
         /** Runs the rendezvous and connects to every peer; blocks until all ranks have joined. */
         public Communicator connect() {
-            ConnectOptions o = options();
+            ConnectOptions o = resolve();
             CommunicatorFactory factory = ServiceLoader.load(CommunicatorFactory.class).findFirst()
                     .orElseThrow(() -> new JcclException(o.rank(), "init",
                             "no communicator implementation on the class path: add jccl-algorithms"));
+            String outside = outsideRange(o);
+            if (outside != null) {
+                JcclException e = new JcclException(o.rank(), "init", outside);
+                factory.refuse(o, e.getMessage()); // the ranks that did start learn it at once, not at their timeout
+                throw e;
+            }
             return factory.connect(o);
         }
 

@@ -89,6 +89,19 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
         }
     }
 
+    @Override
+    public void refuse(ConnectOptions o, String why) {
+        if (o.rendezvous().startsWith(MEMORY_PREFIX) || o.rank() == 0) {
+            return; // threads of one JVM learn it from the caller; a rank 0 that cannot join serves no store
+        }
+        try (RendezvousStore store = TcpRendezvousClient.connect(o.rank(), o.rendezvous(), o.secret(),
+                Instant.now().plus(o.timeout()))) {
+            store.fail(why);
+        } catch (RuntimeException e) {
+            // the job cannot be reached: its ranks time out as before
+        }
+    }
+
     /** The model {@code JCCL_COST_MODEL} (or {@code jccl.costModel}) sets, or null to measure one. */
     private static CostModel costModel(int rank) {
         String spec = System.getProperty(Configuration.PROP_COST_MODEL, System.getenv(Configuration.ENV_COST_MODEL));

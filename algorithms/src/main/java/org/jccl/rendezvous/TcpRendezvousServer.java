@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -97,6 +98,14 @@ public final class TcpRendezvousServer implements AutoCloseable {
             if (secret != null && !SecretProof.verify(secret, StoreProtocol.PURPOSE, nonce, proof)) {
                 out.writeByte(StoreProtocol.BAD_SECRET);
                 out.flush();
+                // a jccl process (it spoke the protocol) with another secret is a rank started wrong: the
+                // job fails at once rather than at every rank's timeout
+                synchronized (values) {
+                    values.putIfAbsent(RendezvousStore.FAILURE, ("a process at " + s.getRemoteSocketAddress()
+                            + " proved a different JCCL_SECRET, or none; start every rank with the same JCCL_SECRET")
+                            .getBytes(StandardCharsets.UTF_8));
+                    values.notifyAll();
+                }
                 return;
             }
             out.writeByte(StoreProtocol.OK);

@@ -110,4 +110,19 @@ class MisconfiguredStartTest {
         everyRankSays(out, "JCCL_ALGO_ALLREDUCE differs: ranks [0] ring, ranks [1] unset; start every rank with the same"
                 + " JCCL_ALGO_ALLREDUCE");
     }
+
+    @Test
+    void aRankOutsideTheJob() throws Exception {
+        List<String> out = start(List.of(Map.of("JCCL_RANK", "0"), Map.of("JCCL_RANK", "5")));
+        everyRankSays(out, "rank 5: init: rank 5 is outside 0..1 (JCCL_RANK or JCCL_SIZE is wrong on this process)");
+    }
+
+    @Test
+    void aRankWithAnotherSecret() throws Exception {
+        List<String> out = start(List.of(Map.of("JCCL_RANK", "0", "JCCL_SECRET", "s3cret"),
+                Map.of("JCCL_RANK", "1", "JCCL_SECRET", "typo")));
+        assertTrue(out.get(0).contains("the job failed to start: a process at ") && out.get(0).contains(
+                " proved a different JCCL_SECRET, or none; start every rank with the same JCCL_SECRET"), out.get(0));
+        assertTrue(out.get(1).startsWith("failed: rank 1: "), out.get(1));
+    }
 }
