@@ -19,7 +19,8 @@ import org.jccl.spi.TransportProvider;
 /**
  * The check, before any transport connects, that every rank of a job was started alike. Each rank
  * publishes the settings that must agree (size, transport, chunk size, algorithm overrides,
- * whether a secret is set: never the secret itself) and its process; rank 0 reads them all and
+ * whether a secret is set: never the secret itself; and the transport's own, such as
+ * {@code UCX_TLS}) and its process; rank 0 reads them all and
  * writes a verdict. A disagreement becomes the job's failure in the store, so every rank fails
  * within moments with one message that names the setting, the ranks and their values.
  */
@@ -64,6 +65,7 @@ final class StartupAgreement {
         s.put(Configuration.ENV_SECRET, o.secret() == null || o.secret().isEmpty() ? UNSET : "set");
         new TreeMap<>(o.algorithms()).forEach((collective, algorithm) ->
                 s.put(Configuration.ENV_ALGO_PREFIX + collective.toUpperCase(Locale.ROOT), algorithm));
+        new TreeMap<>(provider.startupSettings()).forEach(s::put);
         s.put(PROCESS, ManagementFactory.getRuntimeMXBean().getName());
         return s;
     }

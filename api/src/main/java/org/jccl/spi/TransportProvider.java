@@ -21,6 +21,14 @@ public interface TransportProvider {
         return true;
     }
 
+    /**
+     * The transport's own settings that every rank must share, setting name to value (for UCX: the
+     * transports {@code UCX_TLS} lets it use), compared across ranks at start-up like jccl's own.
+     */
+    default java.util.Map<String, String> startupSettings() {
+        return java.util.Map.of();
+    }
+
     /** Connects to every peer of the job; returns once all connections are established. */
     Transport open(TransportContext context);
 }

@@ -1,5 +1,6 @@
 package org.jccl.transport.ucx;
 
+import java.util.Map;
 import org.jccl.JcclException;
 import org.jccl.spi.Transport;
 import org.jccl.spi.TransportContext;
@@ -33,6 +34,13 @@ public final class UcxTransportProvider implements TransportProvider {
             return "the UCX native libraries could not be loaded (" + cause.getMessage() + "); install them: "
                     + "Debian/Ubuntu `apt-get install libucx0`, or load your cluster's UCX module";
         }
+    }
+
+    /** {@code UCX_TLS}: ranks that may use different UCX transports can end up sharing none. */
+    @Override
+    public Map<String, String> startupSettings() {
+        String tls = System.getenv("UCX_TLS");
+        return Map.of("UCX_TLS", tls == null || tls.isBlank() ? "unset (all)" : tls);
     }
 
     @Override
