@@ -36,8 +36,6 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
     public Communicator connect(ConnectOptions o) {
         int rank = o.rank();
         AlgorithmSelector selector = new AlgorithmSelector(o.algorithms(), rank);
-        CostModel model = costModel(rank);
-        TransportProvider provider = provider(o.transport(), rank);
         Instant deadline = Instant.now().plus(o.timeout());
         boolean inMemory = o.rendezvous().startsWith(MEMORY_PREFIX);
         TcpRendezvousServer server = null;
@@ -52,9 +50,12 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
                 store = TcpRendezvousClient.connect(rank, o.rendezvous(), o.secret(), deadline);
             }
             if (store.add("rank/" + rank, 1) != 1) {
-                throw failJob(store, new JcclException(rank, "init", "another process already joined this job as rank "
-                        + rank + " (is JCCL_RANK the same on two processes?)"));
+                throw new JcclException(rank, "init", "another process already joined this job as rank "
+                        + rank + " (is JCCL_RANK the same on two processes?)");
             }
+            // once the store is up, so that a rank started wrong tells the others (and rank 0 serves them the news)
+            CostModel model = costModel(rank);
+            TransportProvider provider = provider(o.transport(), rank);
             long jobId = agreeOnJob(store, o, deadline);
             StartupAgreement.check(store, o, provider, deadline);
             String host = inMemory ? null : o.rendezvous().substring(0, o.rendezvous().lastIndexOf(':'));
@@ -78,8 +79,12 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
             return comm;
         } catch (RuntimeException e) {
             try {
-                if (server != null && store != null) {
-                    store.lingerForFailure(o.size() - 1, Instant.now().plus(LINGER));
+                if (store != null) {
+                    // this rank will not join, so the job cannot start: every rank learns why at once
+                    failJob(store, e instanceof JcclException j ? j : new JcclException(rank, "init", e.toString(), e));
+                    if (server != null) {
+                        store.lingerForFailure(o.size() - 1, Instant.now().plus(LINGER));
+                    }
                 }
                 closer(store, server).close();
             } catch (Exception ignored) {
@@ -96,7 +101,7 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
         }
         try (RendezvousStore store = TcpRendezvousClient.connect(o.rank(), o.rendezvous(), o.secret(),
                 Instant.now().plus(o.timeout()))) {
-            store.fail(why);
+            store.failFirst(why);
         } catch (RuntimeException e) {
             // the job cannot be reached: its ranks time out as before
         }
@@ -125,20 +130,19 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
         long id = job.getLong();
         int size = job.getInt();
         if (size != o.size()) {
-            throw failJob(store, new JcclException(o.rank(), "init", "this rank has size " + o.size()
-                    + " but rank 0 has size " + size + " (JCCL_SIZE differs)"));
+            throw new JcclException(o.rank(), "init", "this rank has size " + o.size()
+                    + " but rank 0 has size " + size + " (JCCL_SIZE differs)");
         }
         return id;
     }
 
-    /** Makes {@code e} the job's start-up failure, which every waiting rank then fails with; returns it. */
-    private static JcclException failJob(RendezvousStore store, JcclException e) {
+    /** Makes {@code e} the job's start-up failure, unless some rank's came first; every waiting rank fails with it. */
+    private static void failJob(RendezvousStore store, JcclException e) {
         try {
-            store.fail(e.getMessage());
+            store.failFirst(e.getMessage());
         } catch (RuntimeException ignored) {
             // the store is gone: the other ranks learn of it themselves
         }
-        return e;
     }
 
     private static TransportProvider provider(String name, int rank) {

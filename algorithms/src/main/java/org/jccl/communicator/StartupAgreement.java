@@ -46,7 +46,7 @@ final class StartupAgreement {
             }
             String problem = compare(all, provider);
             if (problem != null) {
-                store.fail(problem);
+                store.failFirst(problem);
                 throw new JcclException(rank, "init", problem);
             }
             store.set(VERDICT, AGREED.getBytes(StandardCharsets.UTF_8));

@@ -29,14 +29,19 @@ public interface RendezvousStore extends AutoCloseable {
     @Override
     void close();
 
-    /** Marks the job failed to start with {@code message}, which every waiting rank then fails with. */
-    default void fail(String message) {
-        set(FAILURE, message.getBytes(StandardCharsets.UTF_8));
+    /**
+     * Marks the job failed to start with {@code message}, which every waiting rank then fails with,
+     * unless a failure is already there: the first cause is the one to fix.
+     */
+    default void failFirst(String message) {
+        if (failure() == null) {
+            set(FAILURE, message.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /**
      * Like {@link #get}, but ends at once, with the failure, when some rank marks the job failed
-     * ({@link #fail}) meanwhile.
+     * ({@link #failFirst}) meanwhile.
      *
      * @param rank this rank, for the exception
      */

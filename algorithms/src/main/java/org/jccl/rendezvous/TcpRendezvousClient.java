@@ -35,6 +35,8 @@ public final class TcpRendezvousClient implements RendezvousStore {
     public static TcpRendezvousClient connect(int rank, String hostPort, String secret, Instant deadline) {
         InetSocketAddress unresolved = StoreProtocol.parseAddress(hostPort);
         IOException last = null;
+        Instant quietUntil = Instant.now().plusSeconds(1);
+        boolean said = false;
         while (Instant.now().isBefore(deadline)) {
             Socket s = new Socket();
             try {
@@ -47,6 +49,14 @@ public final class TcpRendezvousClient implements RendezvousStore {
                 c.handshake(secret);
                 return c;
             } catch (IOException e) {
+                if (!said && Instant.now().isAfter(quietUntil)) {
+                    // rank 0 may start later than this rank: go on trying, and say so once (after a
+                    // second, so that an ordinary start, where rank 0 is a moment late, says nothing)
+                    said = true;
+                    System.getLogger(TcpRendezvousClient.class.getName()).log(System.Logger.Level.INFO,
+                            "rank " + rank + ": the store at " + hostPort + " is not reachable yet (" + e.getMessage()
+                                    + "); trying until the timeout");
+                }
                 last = e;
                 closeQuietly(s);
                 sleep(RETRY_MILLIS);

@@ -43,7 +43,7 @@ public final class MisconfiguredJob {
     /**
      * Starts one process per entry of {@code ranks}, its settings over a common base (JCCL_SIZE the
      * number of entries, {@code transport}, a fresh rendezvous, JCCL_TIMEOUT=120); asserts each fails
-     * within the deadline and returns what each printed.
+     * within the deadline and returns the last line each printed.
      */
     public static List<String> start(String transport, List<Map<String, String>> ranks) throws Exception {
         String rendezvous = "127.0.0.1:" + TestPorts.freePort();
@@ -66,7 +66,7 @@ public final class MisconfiguredJob {
                 assertTrue(p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS), "a rank still runs after " + DEADLINE_SECONDS + " s");
                 String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
                 assertEquals(3, p.exitValue(), text);
-                out.add(text);
+                out.add(text.substring(text.lastIndexOf('\n') + 1)); // its verdict, after any log lines
             }
             return out;
         } finally {

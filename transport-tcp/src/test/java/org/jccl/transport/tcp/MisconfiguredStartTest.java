@@ -66,4 +66,12 @@ class MisconfiguredStartTest {
                 " proved a different JCCL_SECRET, or none; start every rank with the same JCCL_SECRET"), out.get(0));
         assertTrue(out.get(1).startsWith("failed: rank 1: "), out.get(1));
     }
+
+    @Test
+    void rankZeroOnATransportThatIsNotThere() throws Exception {
+        List<String> out = start(List.of(Map.of("JCCL_RANK", "0", "JCCL_TRANSPORT", "carrier-pigeon"), Map.of("JCCL_RANK", "1")));
+        MisconfiguredJob.everyRankSays(out, "rank 0: init: unknown transport 'carrier-pigeon'; on the class path: [");
+        assertTrue(out.get(1).startsWith("failed: rank 1: init: the job failed to start: rank 0: init: unknown transport"),
+                out.get(1));
+    }
 }

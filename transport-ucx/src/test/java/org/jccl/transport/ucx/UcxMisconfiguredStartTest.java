@@ -14,4 +14,12 @@ class UcxMisconfiguredStartTest {
         MisconfiguredJob.everyRankSays(out, "UCX_TLS differs: ranks [0] sm, ranks [1] tcp; start every rank with the same"
                 + " UCX_TLS");
     }
+
+    @Test
+    void oneRankOnAnotherTransport() throws Exception {
+        List<String> out = MisconfiguredJob.start("ucx", List.of(Map.of("JCCL_RANK", "0", "JCCL_TRANSPORT", "inproc"),
+                Map.of("JCCL_RANK", "1")));
+        MisconfiguredJob.everyRankSays(out, "JCCL_TRANSPORT differs: ranks [0] inproc, ranks [1] ucx; start every rank with the"
+                + " same JCCL_TRANSPORT");
+    }
 }
