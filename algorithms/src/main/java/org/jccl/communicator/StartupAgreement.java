@@ -55,7 +55,7 @@ final class StartupAgreement {
         store.await(VERDICT, deadline, rank);
     }
 
-    /** What this rank was started with, setting name to value. */
+    /** What this rank was started with, setting name to value (compared by name, in any order). */
     static Map<String, String> settings(ConnectOptions o, TransportProvider provider) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(Configuration.ENV_SIZE, Integer.toString(o.size()));
@@ -63,9 +63,9 @@ final class StartupAgreement {
         s.put(Configuration.PROP_CHUNK_BYTES, Integer.toString(
                 Configuration.intProperty(Configuration.PROP_CHUNK_BYTES, Configuration.DEFAULT_CHUNK_BYTES)));
         s.put(Configuration.ENV_SECRET, o.secret() == null || o.secret().isEmpty() ? UNSET : "set");
-        new TreeMap<>(o.algorithms()).forEach((collective, algorithm) ->
+        o.algorithms().forEach((collective, algorithm) ->
                 s.put(Configuration.ENV_ALGO_PREFIX + collective.toUpperCase(Locale.ROOT), algorithm));
-        new TreeMap<>(provider.startupSettings()).forEach(s::put);
+        s.putAll(provider.startupSettings());
         s.put(PROCESS, ManagementFactory.getRuntimeMXBean().getName());
         return s;
     }

@@ -15,6 +15,10 @@ import org.openucx.jucx.ucp.UcpRequest;
  * {@link UcxTransport#CHECKED_BYTES} with a check word carries it in an 8-byte trailer after the
  * payload, through a pooled buffer; the receive checks the sender's word before its length, since
  * the word says more about a sender in another call than a length would.
+ *
+ * <p>Most operations post no callback: the transport looks at their requests after each round of
+ * progress ({@link #requestCompleted}). Only a receive of a message that is already there calls
+ * back, since JUCX can complete it inside the post and then throw.
  */
 final class PostedOp extends UcxCallback {
     final int peer;
@@ -86,7 +90,7 @@ final class PostedOp extends UcxCallback {
     @Override
     public void onSuccess(UcpRequest r) {
         calledBack = true;
-        if (!send && r != null && wireLength > 0) {
+        if (r != null && wireLength > 0) {
             // JUCX fills in the received size after this callback returns: check it one round later
             calledBackWith = r;
             owner.checkLater(this);
@@ -126,7 +130,7 @@ final class PostedOp extends UcxCallback {
             fail(mismatch(got));
             return;
         }
-        if (!send && address == 0) {
+        if (address == 0) {
             user.put(offset, staged.buffer, 0, length);
         }
         finish(null);
