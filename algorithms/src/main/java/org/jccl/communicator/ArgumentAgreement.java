@@ -1,34 +1,20 @@
 package org.jccl.communicator;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.jccl.JcclException;
-import org.jccl.algorithms.BlockLayout;
-import org.jccl.algorithms.BruckAllGather;
-import org.jccl.core.Schedule;
-import org.jccl.core.ScratchPool;
 import org.jccl.spi.CheckMismatch;
 
 /**
  * How ranks find out that they called different collectives, or the same one with different
  * arguments, and how they name who passed what.
  *
- * <p>When every message of a collective can carry a check word
- * ({@link org.jccl.spi.Transport#checkedMessageBytes()}: every message over tcp and inproc, up to
- * 4 KiB over ucx), at
- * no cost of its own: every message of the collective carries the sender's {@link Signature#word()},
- * and the first receive that gets another word than its own fails with both words
- * ({@link #named}). That rank breaks the communicator, and its abort tells every other rank what it
- * found ({@link #reported}).
- *
- * <p>Otherwise, a round before any data moves ({@link #verify}): the ranks all-gather their check
- * words (⌈log2 p⌉ rounds of Bruck's algorithm, {@code 8·p} bytes in all) and compare them.
- * That costs one small-message latency per collective. The round's messages carry the word as
- * well, so a rank that skipped the round (it saw smaller buffers) and one that runs it still name
- * the mismatch from the first message between them.
- *
- * <p>Either way a mismatch breaks the communicator on every rank ({@code jccl.checkArguments=false}
- * turns the check off).
+ * <p>Every message of a collective carries the sender's {@link Signature#word()} where the transport
+ * can check it ({@link org.jccl.spi.Transport#checkedMessageBytes()}: every message over tcp and
+ * inproc, up to 4 KiB over ucx). A collective whose messages may be longer sends the word in a
+ * message of its own ahead of its first message to each peer ({@link
+ * org.jccl.core.Schedule#announceCheck()}), beside the data rather than in a round before it. The
+ * first receive that gets another word than its own fails with both words ({@link #named}). That
+ * rank breaks the communicator, and its abort tells every other rank what it found
+ * ({@link #reported}). {@code jccl.checkArguments=false} turns the check off.
  */
 final class ArgumentAgreement {
     private static final String PHRASE = "ranks passed different arguments: ";
@@ -60,34 +46,5 @@ final class ArgumentAgreement {
         String m = failure.getMessage();
         int at = m == null ? -1 : m.indexOf(PHRASE);
         return at < 0 ? null : new Mismatch(rank, operation, m.substring(at));
-    }
-
-    /**
-     * Writes the round into {@code x}, ahead of the collective's own steps: a Bruck all-gather of
-     * every rank's check word ({@link Signature#word()}), then a step that fails with who passed what
-     * when they differ.
-     */
-    static void verify(Schedule x, String operation, Signature mine) {
-        int p = x.size();
-        ByteBuffer all = x.scratch(ScratchPool.AGREEMENT, Long.BYTES * p, ByteOrder.nativeOrder());
-        long word = mine.word();
-        x.local(() -> all.putLong(Long.BYTES * x.rank(), word));
-        BruckAllGather.run(x, all, BlockLayout.uniform(Long.BYTES, p));
-        x.local(() -> {
-            long first = all.getLong(0);
-            StringBuilder why = null;
-            for (int r = 1; r < p; r++) {
-                long w = all.getLong(Long.BYTES * r);
-                if (w != first) {
-                    if (why == null) {
-                        why = new StringBuilder(PHRASE).append("rank 0 ").append(Signature.ofWord(first).describe());
-                    }
-                    why.append(", rank ").append(r).append(' ').append(Signature.ofWord(w).describe());
-                }
-            }
-            if (why != null) {
-                throw new Mismatch(x.rank(), operation, why.toString());
-            }
-        });
     }
 }

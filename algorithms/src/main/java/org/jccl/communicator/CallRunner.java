@@ -14,9 +14,9 @@ import org.jccl.spi.CheckMismatch;
 import org.jccl.spi.Transport;
 
 /**
- * Runs a communicator's calls. Each {@link Call} becomes a {@link Schedule}: the round that checks
- * arguments where messages carry no check word ({@link ArgumentAgreement}), then the algorithm's
- * steps, with scratch memory from a pool per call in flight; the {@link ScheduleRunner} runs it, a
+ * Runs a communicator's calls. Each {@link Call} becomes a {@link Schedule}: the algorithm's steps,
+ * with the check word in or beside its messages ({@link ArgumentAgreement}), and scratch memory from
+ * a pool per call in flight; the {@link ScheduleRunner} runs it, a
  * blocking call's on the caller's own thread, an asynchronous one wherever the communicator is
  * driven next. It numbers the collectives, and it keeps whether the communicator is closed or
  * broken: any failure breaks it on every rank, with the mismatch named where ranks called different
@@ -85,8 +85,8 @@ final class CallRunner {
     }
 
     /**
-     * The call's schedule: the round that checks arguments where messages carry no check word, then
-     * the algorithm's steps. When it finishes, its scratch memory goes back to the pool and the
+     * The call's schedule: the algorithm's steps, with the check word in messages of their own where
+     * the transport cannot carry it in the data's. When it finishes, its scratch memory goes back to the pool and the
      * future of an asynchronous call (else null) learns how it ended.
      */
     private Schedule schedule(Call call, long tag, long seq, CollectiveFuture future) {
@@ -99,15 +99,17 @@ final class CallRunner {
         if (pool == null) {
             pool = new ScratchPool();
         }
-        // the word goes with every message the transport can check, the round's too: a rank that
-        // agrees first then still learns from the first message of a rank that did not, and the other way round
+        // the word goes with every message the transport can check, the word's own messages too: a
+        // rank that sends it beside the data still learns from the first message of one that does
+        // not, and the other way round
         Schedule s = new Schedule(transport, rank, size, call.operation(), call.algorithm(), tag,
                 signature != null ? signature.word() : 0, seq, call.bytes(), timeoutNanos, pool, chunkBytes);
         try {
             if (signature != null && !checked) {
-                ArgumentAgreement.verify(s, call.operation(), signature);
+                s.announceCheck();
             }
             call.body().accept(s);
+            s.seal();
         } catch (RuntimeException e) {
             scratch.add(pool);
             throw e;

@@ -10,7 +10,7 @@ import org.jccl.ReduceOp;
  * What a rank passed to one collective, as far as every rank must agree on it: the operation, the
  * algorithm it selected, the count, type, op, root, and a hash of uneven counts. Encoded in one
  * 64-bit {@linkplain #word() check word} that travels in the header of each of the collective's
- * messages (or, over ucx, in a round ahead of them), from which a rank that finds another word than
+ * messages (or, over ucx, beside its long ones), from which a rank that finds another word than
  * its own reads what the other rank passed.
  */
 record Signature(int operation, int algorithm, long count, int type, int op, int root, long countsHash) {

@@ -31,7 +31,7 @@ import org.jccl.spi.Transport;
  * collectives in flight together overlap on the wire without a thread each. An asynchronous send or
  * receive only posts its message, and the transport's completion ends its future
  * ({@link PostedMessage}). Ranks that called different things find out from the collective's
- * messages or a round before them ({@link ArgumentAgreement}); that, and any other failure, breaks
+ * messages ({@link ArgumentAgreement}); that, and any other failure, breaks
  * the communicator on every rank.
  */
 public final class TransportCommunicator implements Communicator {

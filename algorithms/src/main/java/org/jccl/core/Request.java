@@ -19,14 +19,17 @@ public final class Request implements Completion, BooleanSupplier {
     final int peer;
     final boolean send;
     final ByteBuffer window;
+    /** The check word's own message (see {@link Schedule#announceCheck()}), not data. */
+    final boolean word;
     private volatile int state;
     private volatile JcclException failure;
 
-    Request(Schedule schedule, int peer, boolean send, ByteBuffer window) {
+    Request(Schedule schedule, int peer, boolean send, ByteBuffer window, boolean word) {
         this.schedule = schedule;
         this.peer = peer;
         this.send = send;
         this.window = window;
+        this.word = word;
     }
 
     @Override
@@ -57,6 +60,9 @@ public final class Request implements Completion, BooleanSupplier {
     }
 
     String describe() {
+        if (word) {
+            return (send ? "send of the check word to rank " : "check word from rank ") + peer;
+        }
         int bytes = window.remaining();
         return (send ? "send of " + bytes + " B to rank " : "receive of " + bytes + " B from rank ") + peer;
     }

@@ -49,6 +49,13 @@ public final class Schedule implements BooleanSupplier {
     private final ScratchPool scratch;
     private final int chunkBytes;
 
+    /**
+     * Set by {@link #announceCheck()}: the word's own messages, by peer, where the payloads cannot
+     * carry it (null when they can): the one sent to a peer, and the one expected from it.
+     */
+    private Request[] said;
+    private Request[] heard;
+
     private byte[] kinds = new byte[16];
     private Object[] steps = new Object[16];
     private int length;
@@ -97,16 +104,58 @@ public final class Schedule implements BooleanSupplier {
         return size;
     }
 
+    /**
+     * For a call whose messages may be too long for the transport to check ({@link
+     * Transport#checkedMessageBytes()}): the schedule sends the check word in a message of its own
+     * to each peer it sends to, first thing, and takes the word of each peer it receives from
+     * before it posts the first receive of that peer's data, so that no data of another call is
+     * ever taken. The words travel beside the data rather than in a round before it. A rank whose
+     * messages carry the word (it saw short buffers) meets the other kind at its first message
+     * either way: its word against the other's word message, or the word message's receive against
+     * its first data message, since the transport reads the word of any message it can check
+     * before it looks at the length. (Over a transport that checks no message at all, the word is
+     * the payload and the schedule compares it.) Call before writing the program.
+     */
+    public void announceCheck() {
+        if (check != 0) {
+            said = new Request[size];
+            heard = new Request[size];
+        }
+    }
+
+    /** The window of a word message: empty where the transport checks it, else the word itself. */
+    private ByteBuffer wordWindow() {
+        return transport.checkedMessageBytes() > 0 ? Windows.EMPTY
+                : ByteBuffer.allocate(Long.BYTES).putLong(0, check);
+    }
+
     /** Starts sending {@code window} to {@code peer}; the returned request is what {@link #await} waits for. */
     public Request isend(int peer, ByteBuffer window) {
-        Request r = new Request(this, peer, true, window);
+        if (said != null && said[peer] == null) {
+            said[peer] = new Request(this, peer, true, wordWindow(), true); // posted first, by seal()
+        }
+        Request r = new Request(this, peer, true, window, false);
         add(POST, r);
         return r;
     }
 
     /** Posts a receive of exactly {@code window.remaining()} bytes from {@code peer}. */
     public Request irecv(int peer, ByteBuffer window) {
-        Request r = new Request(this, peer, false, window);
+        if (heard != null && heard[peer] == null) {
+            Request w = new Request(this, peer, false, wordWindow(), true);
+            heard[peer] = w;
+            add(POST, w);
+            add(AWAIT, w);
+            if (w.window.capacity() > 0) {
+                local(() -> {
+                    long theirs = w.window.getLong(0);
+                    if (theirs != check) {
+                        throw new CheckMismatch(rank, peer, check, theirs);
+                    }
+                });
+            }
+        }
+        Request r = new Request(this, peer, false, window, false);
         add(POST, r);
         return r;
     }
@@ -131,6 +180,37 @@ public final class Schedule implements BooleanSupplier {
         Request sr = isend(to, out);
         await(rr);
         await(sr);
+    }
+
+    /**
+     * Ends the program, once the algorithm has written its steps: the word messages of {@link
+     * #announceCheck()} go first, and the schedule ends when they are out.
+     */
+    public void seal() {
+        if (said == null) {
+            return;
+        }
+        int n = 0;
+        for (Request w : said) {
+            n += w == null ? 0 : 1;
+        }
+        byte[] k = new byte[length + 2 * n];
+        Object[] st = new Object[k.length];
+        System.arraycopy(kinds, 0, k, n, length);
+        System.arraycopy(steps, 0, st, n, length);
+        int first = 0;
+        int last = n + length;
+        for (Request w : said) {
+            if (w != null) {
+                k[first] = POST;
+                st[first++] = w;
+                k[last] = AWAIT;
+                st[last++] = w;
+            }
+        }
+        kinds = k;
+        steps = st;
+        length = last;
     }
 
     /** A local step: runs {@code step} on the thread that advances the schedule, when it gets there. */

@@ -19,10 +19,8 @@ public final class ScratchPool {
     public static final int WORK_B = 3;
     /** Staging for reordering blocks (gather/scatter about a non-zero root, in-place all-to-all). */
     public static final int STAGING = 4;
-    /** The 16 bytes by which ranks check, before a collective, that they agree on its arguments. */
-    public static final int AGREEMENT = 5;
 
-    private final ByteBuffer[] slots = new ByteBuffer[6];
+    private final ByteBuffer[] slots = new ByteBuffer[5];
 
     /**
      * A window of {@code bytes} bytes at offset 0 of slot {@code slot}, in byte order {@code order}.

@@ -5,6 +5,9 @@ import java.nio.ByteBuffer;
 
 /** Sub-windows of buffers that keep the byte order ({@link ByteBuffer#slice} resets it). */
 public final class Windows {
+    /** A window of no bytes, which nothing moves or writes (shared). */
+    public static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
     private Windows() {
     }
 

@@ -217,17 +217,18 @@ final class ScenarioRun extends CaseRun {
         }
         Communicator child = comm.split(0, r);
         try {
-            int mine = r == root ? Math.max(0, n - 1) : n;
+            int odd = n == CaseCatalog.MISMATCH_ACROSS_CHECKS ? CaseCatalog.MISMATCH_SHORT_COUNT : Math.max(0, n - 1);
+            int mine = r == root ? odd : n;
             ByteBuffer b = buffer(mine);
             try {
                 child.allReduce(b, b, type, op);
                 return "rank " + r + ": allReduce with mismatched counts succeeded";
             } catch (JcclException e) {
                 String m = e.getMessage();
-                String odd = "rank " + root + " allReduce(count " + Math.max(0, n - 1) + ", " + type;
-                if (!m.startsWith("rank " + r + ": allReduce: ranks passed different arguments") || !m.contains(odd)
+                String named = "rank " + root + " allReduce(count " + odd + ", " + type;
+                if (!m.startsWith("rank " + r + ": allReduce: ranks passed different arguments") || !m.contains(named)
                         || !m.contains("allReduce(count " + n)) {
-                    return "rank " + r + ": mismatch with " + odd + " not named: " + m;
+                    return "rank " + r + ": mismatch with " + named + " not named: " + m;
                 }
             }
             try {

@@ -50,7 +50,10 @@ public interface Transport extends AutoCloseable {
     /**
      * As {@link #recv(int, long, ByteBuffer, Completion)}; a message no longer than
      * {@link #checkedMessageBytes()} carrying another check word than {@code check} fails the
-     * receive with {@link CheckMismatch}. Sender and receiver must pass the same length.
+     * receive with {@link CheckMismatch}. Sender and receiver must pass the same length, but a
+     * transport that checks only short messages reads the word of any checked message that matches
+     * a checked receive, whatever its length, before it compares lengths: the communicator sends a
+     * long collective's word in a message of no payload, and a rank in another call must meet it.
      */
     default void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
         recv(peer, tag, buf, done);

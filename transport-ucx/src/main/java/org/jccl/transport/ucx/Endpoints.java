@@ -48,17 +48,17 @@ final class Endpoints {
     }
 
     /**
-     * Closes every endpoint: a flush delivers what is still in flight to a live peer, a failed
-     * peer's endpoint ({@code failed}) can only be forced; flushes that cannot finish within
-     * {@link #FLUSH_NANOS} (the peer is stuck or gone) are forced too.
+     * Closes every endpoint: a flush delivers what is still in flight to a live peer; the endpoint
+     * of a failed peer, or of one a send to which was given up, can only be forced ({@code force});
+     * flushes that cannot finish within {@link #FLUSH_NANOS} (the peer is stuck or gone) are forced too.
      */
-    void close(IntPredicate failed) {
+    void close(IntPredicate force) {
         List<UcpRequest> closing = new ArrayList<>();
         for (int p = 0; p < endpoints.length; p++) {
             UcpEndpoint ep = endpoints[p];
             if (ep != null) {
                 try {
-                    closing.add(failed.test(p) ? ep.closeNonBlockingForce() : ep.closeNonBlockingFlush());
+                    closing.add(force.test(p) ? ep.closeNonBlockingForce() : ep.closeNonBlockingFlush());
                 } catch (RuntimeException ignored) {
                     // already failed
                 }

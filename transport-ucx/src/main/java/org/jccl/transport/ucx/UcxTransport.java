@@ -60,6 +60,12 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     private final StagingPool staging = new StagingPool();
     /** Operations posted without a callback that did not complete inside their post, looked at on every round; driver only. */
     private final ArrayList<PostedOp> polled = new ArrayList<>();
+    /**
+     * Peers a send to which was given up before UCX finished it (a rendezvous whose receiver never
+     * took the data): only a forced close ends such an endpoint, since UCX refuses to destroy one with
+     * a protocol in progress; driver only.
+     */
+    private final boolean[] sendsGivenUp;
     private volatile UcpWorker worker;
     private Endpoints endpoints;
     private ControlMessages control;
@@ -70,6 +76,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         this.size = ctx.size();
         this.context = context;
         this.ledger = new PeerLedger(size);
+        this.sendsGivenUp = new boolean[size];
         this.driver = new WorkerDriver("jccl-ucx-r" + rank);
     }
 
@@ -340,6 +347,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         for (int p = 0; p < size; p++) {
             if (p != rank) {
                 for (PostedOp op : ledger.pendingWith(p)) {
+                    sendsGivenUp[p] |= op.send && op.request != null && !op.request.isCompleted();
                     op.fail(cause);
                     cancel(op);
                 }
@@ -504,7 +512,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             control.close();
         }
         if (endpoints != null) {
-            endpoints.close(p -> ledger.gone(p) && !ledger.leftInOrder(p));
+            endpoints.close(p -> ledger.gone(p) && !ledger.leftInOrder(p) || sendsGivenUp[p]);
         }
         for (int i = 0; i < 100; i++) {
             try {
