@@ -355,4 +355,30 @@ public abstract class TransportSuite {
         t.get(0).recv(1, 12, ByteBuffer.allocateDirect(8), late);
         assertTrue(late.failure() instanceof JcclException, "the aborting rank fails later operations");
     }
+
+    @Test
+    void anAbortsReasonReachesAPeerThatWritesToTheRankAfterItClosed() throws Exception {
+        List<Transport> t = open(2);
+        t.get(0).abort(new JcclException(0, "test", "rank 0 gave up"));
+        t.get(0).close();
+        List<Done> sends = new ArrayList<>();
+        for (int i = 0; i < 64; i++) { // the later ones are written after the peer's socket is gone
+            Done s = new Done();
+            t.get(1).send(0, 13, pattern(1000, i, true), s);
+            sends.add(s);
+        }
+        int failed = 0;
+        for (Done s : sends) { // a short send may complete once written, before anything says the peer left
+            Throwable f = s.failure();
+            if (f != null) {
+                failed++;
+                assertTrue(f instanceof JcclException && f.getMessage().contains("rank 0 gave up"), f.toString());
+            }
+        }
+        assertTrue(failed > 0, "64 sends to a closed rank all completed");
+        Done r = new Done();
+        t.get(1).recv(0, 14, ByteBuffer.allocateDirect(8), r);
+        Throwable f = r.failure();
+        assertTrue(f instanceof JcclException && f.getMessage().contains("rank 0 gave up"), String.valueOf(f));
+    }
 }

@@ -38,6 +38,9 @@ final class PeerConnection implements MessageMatcher.Wire {
     private boolean open;
     private boolean closed;
     private boolean readPaused;
+    private boolean reading;
+    /** A write that failed while a read was under way: reported once the read is done. */
+    private IOException writeFailure;
 
     private final FrameQueue out = new FrameQueue();
 
@@ -135,7 +138,7 @@ final class PeerConnection implements MessageMatcher.Wire {
         try {
             out.writeTo(channel);
         } catch (IOException e) {
-            lost(e);
+            writeFailed(e);
             return;
         }
         interest();
@@ -157,6 +160,18 @@ final class PeerConnection implements MessageMatcher.Wire {
 
     /** Reads and handles whatever the socket has. */
     void readable() {
+        reading = true;
+        try {
+            read();
+        } finally {
+            reading = false;
+        }
+        if (writeFailure != null && !closed) {
+            lost(writeFailure);
+        }
+    }
+
+    private void read() {
         try {
             // a read that returns less than it asked for emptied the socket: stop there rather than
             // pay a system call to hear so (the selector reports the socket again when more comes)
@@ -447,6 +462,22 @@ final class PeerConnection implements MessageMatcher.Wire {
             transport.handshakeFailed(this, "connection closed during the handshake");
         }
         close();
+    }
+
+    /**
+     * A write failed because the peer closed or reset the connection. What the peer sent before
+     * that still counts and comes first: an ABORT or GOODBYE already in the socket says why it left,
+     * which a broken pipe does not.
+     */
+    private void writeFailed(IOException e) {
+        if (reading) {
+            writeFailure = writeFailure == null ? e : writeFailure;
+            return;
+        }
+        readable();
+        if (!closed) {
+            lost(e);
+        }
     }
 
     private void lost(IOException e) {

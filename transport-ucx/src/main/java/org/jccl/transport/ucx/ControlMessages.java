@@ -143,15 +143,37 @@ final class ControlMessages {
      * stopped listening, would sit unmatched (UCX warns of each when the worker goes). So a closing
      * worker waits a little, until {@code allGone} holds, for the goodbye of every peer still there.
      */
-    void awaitGoodbyes(BooleanSupplier allGone) {
-        long deadline = System.nanoTime() + GOODBYE_WAIT_NANOS;
-        while (System.nanoTime() < deadline && !allGone.getAsBoolean()) {
+    void awaitGoodbyes(BooleanSupplier allGone, AbandonedRequests abandoned) {
+        progressUntil(allGone, System.nanoTime() + GOODBYE_WAIT_NANOS, abandoned);
+    }
+
+    /**
+     * Drives the closing worker until {@code done} holds or the deadline ({@link System#nanoTime()}
+     * time) passes, taking and dropping whatever arrives unasked meanwhile: a peer's send that this
+     * rank gave up (its call failed) then completes, where UCX would keep it waiting for a receive.
+     * The drops are {@code abandoned}, so that the endpoint of a sender whose drop does not finish
+     * is forced closed.
+     */
+    void progressUntil(BooleanSupplier done, long deadline, AbandonedRequests abandoned) {
+        do {
             try {
+                UcpTagMessage m;
+                while ((m = worker.tagProbeNonBlocking(0, 0, true)) != null) {
+                    ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, m.getRecvLength()));
+                    abandoned.add((int) (m.getSenderTag() >>> Transport.TAG_BITS),
+                            worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), m, new UcxCallback()),
+                            sink);
+                }
                 worker.progress();
             } catch (Exception e) {
                 return;
             }
-        }
+        } while (System.nanoTime() < deadline && !done.getAsBoolean());
+    }
+
+    /** True when no control receive is posted any more (after {@link #close}, once the cancellations completed). */
+    boolean closed() {
+        return receives.stream().allMatch(UcpRequest::isCompleted);
     }
 
     /** Stops listening: the posted control receives are cancelled. */
@@ -163,27 +185,6 @@ final class ControlMessages {
             } catch (RuntimeException ignored) {
                 // completed meanwhile
             }
-        }
-    }
-
-    /** Receives and drops whatever arrived unasked, so that the worker closes with nothing unmatched. */
-    void discardUnexpected() {
-        ByteBuffer sink = ByteBuffer.allocateDirect(CONTROL_BYTES);
-        UcpTagMessage m;
-        try {
-            while ((m = worker.tagProbeNonBlocking(0, 0, true)) != null) {
-                int length = (int) Math.min(Integer.MAX_VALUE, m.getRecvLength());
-                if (sink.capacity() < length) {
-                    sink = ByteBuffer.allocateDirect(length);
-                }
-                UcpRequest r = worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), length, m, new UcxCallback());
-                long deadline = System.nanoTime() + 1_000_000_000L;
-                while (!r.isCompleted() && System.nanoTime() < deadline) {
-                    worker.progress();
-                }
-            }
-        } catch (Exception e) {
-            // the worker is going anyway
         }
     }
 }

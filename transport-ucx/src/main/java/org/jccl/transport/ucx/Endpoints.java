@@ -22,6 +22,8 @@ final class Endpoints {
 
     /** How long closing waits for the flushes of live peers before it forces every endpoint closed. */
     private static final long FLUSH_NANOS = 5_000_000_000L;
+    /** How long closing waits for forced closes, which end at once unless UCX is wedged. */
+    private static final long FORCE_NANOS = 1_000_000_000L;
 
     private final UcpWorker worker;
     private final UcpEndpoint[] endpoints;
@@ -49,7 +51,7 @@ final class Endpoints {
 
     /**
      * Closes every endpoint: a flush delivers what is still in flight to a live peer; the endpoint
-     * of a failed peer, or of one a send to which was given up, can only be forced ({@code force});
+     * of a failed peer, or of one with a request still abandoned, can only be forced ({@code force});
      * flushes that cannot finish within {@link #FLUSH_NANOS} (the peer is stuck or gone) are forced too.
      */
     void close(IntPredicate force) {
@@ -64,24 +66,29 @@ final class Endpoints {
                 }
             }
         }
-        long deadline = System.nanoTime() + FLUSH_NANOS;
-        while (System.nanoTime() < deadline && closing.stream().anyMatch(r -> r != null && !r.isCompleted())) {
-            try {
-                worker.progress();
-            } catch (Exception e) {
-                break;
-            }
-        }
+        awaitClosed(closing, System.nanoTime() + FLUSH_NANOS);
         if (closing.stream().anyMatch(r -> r != null && !r.isCompleted())) {
+            List<UcpRequest> forced = new ArrayList<>();
             for (UcpEndpoint ep : endpoints) {
                 if (ep == null) {
                     continue;
                 }
                 try {
-                    ep.closeNonBlockingForce();
+                    forced.add(ep.closeNonBlockingForce());
                 } catch (RuntimeException ignored) {
                     // closed already
                 }
+            }
+            awaitClosed(forced, System.nanoTime() + FORCE_NANOS);
+        }
+    }
+
+    private void awaitClosed(List<UcpRequest> closing, long deadline) {
+        while (System.nanoTime() < deadline && closing.stream().anyMatch(r -> r != null && !r.isCompleted())) {
+            try {
+                worker.progress();
+            } catch (Exception e) {
+                return;
             }
         }
     }

@@ -49,6 +49,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     static final int CHECKED_BYTES = 4096;
     /** Room for any checked message: a checked receive takes whatever checked message matches, to read its word. */
     private static final int CHECKED_WIRE_BYTES = CHECKED_BYTES + Long.BYTES;
+    /** How long a closing transport waits for what it and its peers gave up to settle, before it forces. */
+    private static final long SETTLE_NANOS = 1_000_000_000L;
 
     private final int rank;
     private final int size;
@@ -60,12 +62,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     private final StagingPool staging = new StagingPool();
     /** Operations posted without a callback that did not complete inside their post, looked at on every round; driver only. */
     private final ArrayList<PostedOp> polled = new ArrayList<>();
-    /**
-     * Peers a send to which was given up before UCX finished it (a rendezvous whose receiver never
-     * took the data): only a forced close ends such an endpoint, since UCX refuses to destroy one with
-     * a protocol in progress; driver only.
-     */
-    private final boolean[] sendsGivenUp;
+    /** Requests UCX still holds for operations that failed, by peer; driver only. */
+    private final AbandonedRequests abandoned;
     private volatile UcpWorker worker;
     private Endpoints endpoints;
     private ControlMessages control;
@@ -76,7 +74,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         this.size = ctx.size();
         this.context = context;
         this.ledger = new PeerLedger(size);
-        this.sendsGivenUp = new boolean[size];
+        this.abandoned = new AbandonedRequests(size);
         this.driver = new WorkerDriver("jccl-ucx-r" + rank);
     }
 
@@ -236,7 +234,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             } else if (early.getRecvLength() > capacity || op.check == 0 && early.getRecvLength() != op.wireLength) {
                 op.fail(op.mismatch(early.getRecvLength())); // first: draining it may throw (see below)
                 ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, early.getRecvLength()));
-                worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), early, new UcxCallback());
+                abandoned.add(peer, worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), early,
+                        new UcxCallback()), sink);
             } else {
                 op.arrived = early.getRecvLength();
                 op.request = worker.recvTaggedMessageNonBlocking(address, capacity, early, op);
@@ -269,9 +268,12 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         receivedLater.add(op);
     }
 
-    /** {@code op} finished (before its completion runs): it leaves the ledger and gives back its stand-in. */
+    /**
+     * {@code op} finished (before its completion runs): it leaves the ledger and gives back its
+     * stand-in, unless UCX still holds the request (the op was given up), which may yet use it.
+     */
     void finished(PostedOp op, boolean ok) {
-        if (op.staged != null) {
+        if (op.staged != null && (op.request == null || op.request.isCompleted())) {
             staging.release(op.staged);
         }
         if (op.linked) {
@@ -312,8 +314,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                 + (why == null || why.isEmpty() ? "" : " after its job broke: " + why));
         for (PostedOp op : ledger.pendingWith(peer)) {
             if (!op.send) {
-                op.fail(e);
-                cancel(op);
+                giveUp(op, e);
             }
         }
     }
@@ -324,18 +325,26 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         }
         ledger.markGone(peer);
         for (PostedOp op : ledger.pendingWith(peer)) {
-            op.fail(cause); // first, so that the cancellation's own callback finds it finished
-            cancel(op);
+            giveUp(op, cause);
         }
     }
 
-    private void cancel(PostedOp op) {
-        if (op.request != null && !op.request.isCompleted() && !op.send) {
-            try {
-                worker.cancelRequest(op.request);
-            } catch (RuntimeException ignored) {
-                // already completing
+    /**
+     * Fails {@code op} and lets UCX go of it where it can: a receive not yet matched is cancelled;
+     * a send, or a receive whose message is already coming in, runs on in UCX until it ends or its
+     * endpoint is forced closed, so its request is kept among the {@link AbandonedRequests}.
+     */
+    private void giveUp(PostedOp op, JcclException cause) {
+        op.fail(cause); // first, so that the cancellation's own callback finds it finished
+        if (op.request != null && !op.request.isCompleted()) {
+            if (!op.send) {
+                try {
+                    worker.cancelRequest(op.request);
+                } catch (RuntimeException ignored) {
+                    // already completing
+                }
             }
+            abandoned.add(op.peer, op.request, op.staged); // UCX may still use the stand-in
         }
     }
 
@@ -347,9 +356,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         for (int p = 0; p < size; p++) {
             if (p != rank) {
                 for (PostedOp op : ledger.pendingWith(p)) {
-                    sendsGivenUp[p] |= op.send && op.request != null && !op.request.isCompleted();
-                    op.fail(cause);
-                    cancel(op);
+                    giveUp(op, cause);
                 }
             }
         }
@@ -493,7 +500,11 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         }
     }
 
-    /** The closing order of the notes: cancel receives, close endpoints, then the worker. */
+    /**
+     * The closing order of the notes: fail what is pending, hear the goodbyes, let what was given up
+     * settle, close the endpoints (forced where something is left, since UCX aborts on destroying an
+     * endpoint with a protocol in progress), then the worker.
+     */
     @Override
     public void shutdown() {
         if (worker == null) {
@@ -508,24 +519,33 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                     }
                 }
                 return true;
-            });
+            }, abandoned);
+            // meanwhile the peers, closing too, take what this rank gave up sending, and it theirs
+            control.progressUntil(() -> {
+                for (int p = 0; p < size; p++) {
+                    if (p != rank && !mustForce(p) && !abandoned.settled(p)) {
+                        return false;
+                    }
+                }
+                return true;
+            }, System.nanoTime() + SETTLE_NANOS, abandoned);
             control.close();
         }
         if (endpoints != null) {
-            endpoints.close(p -> ledger.gone(p) && !ledger.leftInOrder(p) || sendsGivenUp[p]);
-        }
-        for (int i = 0; i < 100; i++) {
-            try {
-                worker.progress();
-            } catch (Exception e) {
-                break;
-            }
+            endpoints.close(p -> mustForce(p) || !abandoned.settled(p));
         }
         if (control != null) {
-            control.discardUnexpected();
+            // what arrived meanwhile (a peer's goodbye or abort after this rank stopped listening) is dropped
+            control.progressUntil(() -> abandoned.allSettled() && control.closed(), System.nanoTime() + SETTLE_NANOS,
+                    abandoned);
         }
         worker.close();
         worker = null; // anything that still runs here now fails instead of touching a closed worker
         staging.clear();
+    }
+
+    /** A peer that failed without closing in order: only a forced close ends its endpoint. */
+    private boolean mustForce(int peer) {
+        return ledger.gone(peer) && !ledger.leftInOrder(peer);
     }
 }

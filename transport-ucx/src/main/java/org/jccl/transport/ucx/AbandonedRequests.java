@@ -1,0 +1,53 @@
+package org.jccl.transport.ucx;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.openucx.jucx.ucp.UcpRequest;
+
+/**
+ * UCX requests whose operations ended in Java (they failed: the peer went, the job broke, the
+ * transport closes) while UCX still holds them, by peer: a rendezvous send the receiver never
+ * took, a receive already matched that cancelling cannot end, a message taken only to drop it.
+ * UCX ties such a request to its endpoint, and destroying a worker whose endpoint still holds one
+ * is a fatal assertion in UCX, so a closing transport waits for them to settle and force-closes the
+ * endpoint of any peer with one left (which ends them). Driving thread only.
+ */
+final class AbandonedRequests {
+    /** A request, and the memory UCX may still read or write for it, kept from the collector. */
+    private record Entry(UcpRequest request, Object memory) {
+    }
+
+    private final List<List<Entry>> byPeer = new ArrayList<>();
+
+    AbandonedRequests(int size) {
+        for (int p = 0; p < size; p++) {
+            byPeer.add(new ArrayList<>(0));
+        }
+    }
+
+    /**
+     * Keeps {@code request} until it completes, unless it has already, with {@code memory}: what
+     * UCX reads or writes by address meanwhile (a stand-in buffer, a sink), or null.
+     */
+    void add(int peer, UcpRequest request, Object memory) {
+        if (request != null && !request.isCompleted()) {
+            byPeer.get(peer).add(new Entry(request, memory));
+        }
+    }
+
+    /** True when every request abandoned with {@code peer} has completed. */
+    boolean settled(int peer) {
+        List<Entry> left = byPeer.get(peer);
+        left.removeIf(e -> e.request().isCompleted());
+        return left.isEmpty();
+    }
+
+    /** True when every abandoned request has completed. */
+    boolean allSettled() {
+        boolean all = true;
+        for (int p = 0; p < byPeer.size(); p++) {
+            all &= settled(p);
+        }
+        return all;
+    }
+}
