@@ -34,8 +34,12 @@ final class ControlMessages {
     private static final long ABORT_TAG = 7L << 37;
     private static final long GOODBYE_TAG = (7L << 37) | 1;
     private static final int CONTROL_BYTES = 4096;
-    /** How long a closing transport waits for the goodbyes of peers that are still there. */
-    private static final long GOODBYE_WAIT_NANOS = 200_000_000L;
+    /**
+     * How long a closing transport waits for the goodbyes of peers that are still there: peers close
+     * at about the same time, and what one sends after this rank's worker went would sit unmatched
+     * (UCX warns of each).
+     */
+    static final long GOODBYE_WAIT_NANOS = 200_000_000L;
 
     private final int rank;
     private final UcpWorker worker;
@@ -136,15 +140,6 @@ final class ControlMessages {
         public void onError(int status, String why) {
             done();
         }
-    }
-
-    /**
-     * Peers close at about the same time as this rank; their goodbyes, arriving after the worker
-     * stopped listening, would sit unmatched (UCX warns of each when the worker goes). So a closing
-     * worker waits a little, until {@code allGone} holds, for the goodbye of every peer still there.
-     */
-    void awaitGoodbyes(BooleanSupplier allGone, AbandonedRequests abandoned) {
-        progressUntil(allGone, System.nanoTime() + GOODBYE_WAIT_NANOS, abandoned);
     }
 
     /**

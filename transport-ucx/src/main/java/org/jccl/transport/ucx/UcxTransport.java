@@ -199,8 +199,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         }
         if (ledger.gone(peer) && (op.send || !ledger.leftInOrder(peer) || ledger.nothingLeftFrom(peer, 1)
                 && worker.tagProbeNonBlocking(ucxTag(peer, op.tag), FULL_MASK, false) == null)) {
-            op.fail(new JcclException(rank, "transport", "rank " + peer
-                    + (ledger.leftInOrder(peer) ? " closed its communicator" : " is gone")));
+            op.fail(ledger.leftInOrder(peer) ? leftInOrder(peer)
+                    : new JcclException(rank, "transport", "rank " + peer + " is gone"));
             return;
         }
         ledger.posted(op);
@@ -309,14 +309,19 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         if (!ledger.allArrivedFrom(peer)) {
             return; // some of what it sent is still arriving, and may be what these receives wait for
         }
-        String why = ledger.goodbyeReason(peer);
-        JcclException e = new JcclException(rank, "transport", "rank " + peer + " closed its communicator"
-                + (why == null || why.isEmpty() ? "" : " after its job broke: " + why));
+        JcclException e = leftInOrder(peer);
         for (PostedOp op : ledger.pendingWith(peer)) {
             if (!op.send) {
                 giveUp(op, e);
             }
         }
+    }
+
+    /** The failure of an operation with a peer that closed in order: why its job broke, if it did, is the cause. */
+    private JcclException leftInOrder(int peer) {
+        String why = ledger.goodbyeReason(peer);
+        return new JcclException(rank, "transport", "rank " + peer + " closed its communicator"
+                + (why == null || why.isEmpty() ? "" : " after its job broke: " + why));
     }
 
     private void peerFailed(int peer, JcclException cause) {
@@ -511,16 +516,11 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             return;
         }
         failAll(new JcclException(rank, "transport", "the transport is closed"));
+        long heard = System.nanoTime() + ControlMessages.GOODBYE_WAIT_NANOS;
         if (control != null) {
-            control.awaitGoodbyes(() -> {
-                for (int p = 0; p < size; p++) {
-                    if (p != rank && !ledger.gone(p)) {
-                        return false;
-                    }
-                }
-                return true;
-            }, abandoned);
+            // the goodbyes of the peers still there, after which nothing more comes from them;
             // meanwhile the peers, closing too, take what this rank gave up sending, and it theirs
+            control.progressUntil(this::everyPeerLeft, heard, abandoned);
             control.progressUntil(() -> {
                 for (int p = 0; p < size; p++) {
                     if (p != rank && !mustForce(p) && !abandoned.settled(p)) {
@@ -529,19 +529,30 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                 }
                 return true;
             }, System.nanoTime() + SETTLE_NANOS, abandoned);
-            control.close();
         }
         if (endpoints != null) {
             endpoints.close(p -> mustForce(p) || !abandoned.settled(p));
         }
         if (control != null) {
-            // what arrived meanwhile (a peer's goodbye or abort after this rank stopped listening) is dropped
-            control.progressUntil(() -> abandoned.allSettled() && control.closed(), System.nanoTime() + SETTLE_NANOS,
-                    abandoned);
+            // it listens until here, so that a late peer's abort or goodbye is taken, and then drops
+            // what arrives until the cancellations are through
+            control.close();
+            control.progressUntil(() -> abandoned.allSettled() && control.closed()
+                    && (everyPeerLeft() || System.nanoTime() - heard >= 0), System.nanoTime() + SETTLE_NANOS, abandoned);
         }
         worker.close();
         worker = null; // anything that still runs here now fails instead of touching a closed worker
         staging.clear();
+    }
+
+    /** True when every peer has said goodbye or is gone. */
+    private boolean everyPeerLeft() {
+        for (int p = 0; p < size; p++) {
+            if (p != rank && !ledger.gone(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A peer that failed without closing in order: only a forced close ends its endpoint. */
