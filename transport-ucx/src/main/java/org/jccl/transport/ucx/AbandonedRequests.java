@@ -2,6 +2,7 @@ package org.jccl.transport.ucx;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 import org.openucx.jucx.ucp.UcpRequest;
 
 /**
@@ -42,12 +43,18 @@ final class AbandonedRequests {
         return left.isEmpty();
     }
 
+    /** True when every request abandoned with any peer but those {@code excepted} has completed. */
+    boolean settledExcept(IntPredicate excepted) {
+        for (int p = 0; p < byPeer.size(); p++) {
+            if (!excepted.test(p) && !settled(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True when every abandoned request has completed. */
     boolean allSettled() {
-        boolean all = true;
-        for (int p = 0; p < byPeer.size(); p++) {
-            all &= settled(p);
-        }
-        return all;
+        return settledExcept(p -> false);
     }
 }

@@ -66,8 +66,7 @@ final class Endpoints {
                 }
             }
         }
-        awaitClosed(closing, System.nanoTime() + FLUSH_NANOS);
-        if (closing.stream().anyMatch(r -> r != null && !r.isCompleted())) {
+        if (!awaitClosed(closing, System.nanoTime() + FLUSH_NANOS)) {
             List<UcpRequest> forced = new ArrayList<>();
             for (UcpEndpoint ep : endpoints) {
                 if (ep == null) {
@@ -83,13 +82,19 @@ final class Endpoints {
         }
     }
 
-    private void awaitClosed(List<UcpRequest> closing, long deadline) {
-        while (System.nanoTime() < deadline && closing.stream().anyMatch(r -> r != null && !r.isCompleted())) {
+    /** Drives the worker until every close in {@code closing} has completed (true) or the deadline passes. */
+    private boolean awaitClosed(List<UcpRequest> closing, long deadline) {
+        while (!allClosed(closing) && System.nanoTime() < deadline) {
             try {
                 worker.progress();
             } catch (Exception e) {
-                return;
+                break;
             }
         }
+        return allClosed(closing);
+    }
+
+    private static boolean allClosed(List<UcpRequest> closing) {
+        return closing.stream().allMatch(r -> r == null || r.isCompleted());
     }
 }

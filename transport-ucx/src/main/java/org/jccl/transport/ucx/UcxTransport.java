@@ -516,19 +516,13 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             return;
         }
         failAll(new JcclException(rank, "transport", "the transport is closed"));
-        long heard = System.nanoTime() + ControlMessages.GOODBYE_WAIT_NANOS;
         if (control != null) {
             // the goodbyes of the peers still there, after which nothing more comes from them;
             // meanwhile the peers, closing too, take what this rank gave up sending, and it theirs
-            control.progressUntil(this::everyPeerLeft, heard, abandoned);
-            control.progressUntil(() -> {
-                for (int p = 0; p < size; p++) {
-                    if (p != rank && !mustForce(p) && !abandoned.settled(p)) {
-                        return false;
-                    }
-                }
-                return true;
-            }, System.nanoTime() + SETTLE_NANOS, abandoned);
+            control.progressUntil(this::everyPeerLeft, System.nanoTime() + ControlMessages.GOODBYE_WAIT_NANOS,
+                    abandoned);
+            control.progressUntil(() -> abandoned.settledExcept(this::mustForce), System.nanoTime() + SETTLE_NANOS,
+                    abandoned);
         }
         if (endpoints != null) {
             endpoints.close(p -> mustForce(p) || !abandoned.settled(p));
@@ -537,8 +531,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             // it listens until here, so that a late peer's abort or goodbye is taken, and then drops
             // what arrives until the cancellations are through
             control.close();
-            control.progressUntil(() -> abandoned.allSettled() && control.closed()
-                    && (everyPeerLeft() || System.nanoTime() - heard >= 0), System.nanoTime() + SETTLE_NANOS, abandoned);
+            control.progressUntil(() -> abandoned.allSettled() && control.closed(),
+                    System.nanoTime() + SETTLE_NANOS, abandoned);
         }
         worker.close();
         worker = null; // anything that still runs here now fails instead of touching a closed worker
