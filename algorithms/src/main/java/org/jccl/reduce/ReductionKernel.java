@@ -91,6 +91,12 @@ public final class ReductionKernel {
 
     /** Elements per pass: two arrays of this many stay in the core's cache. */
     private static final int CHUNK = 2048;
+    /**
+     * Elements up to which a reduction reads and writes its windows an element at a time: below
+     * that, typed views of the windows cost more than their bulk copies save, and they are four
+     * objects per call on a collective's hot path.
+     */
+    private static final int SHORT = 64;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
@@ -180,9 +186,20 @@ public final class ReductionKernel {
     }
 
     private static void ints(ByteBuffer dst, int d, ByteBuffer src, int s, int n, ReduceOp op, boolean unsigned) {
+        Scratch t = SCRATCH.get();
+        if (n <= SHORT) {
+            for (int k = 0; k < n; k++) {
+                t.intsA[k] = dst.getInt(d + 4 * k);
+                t.intsB[k] = src.getInt(s + 4 * k);
+            }
+            ints(t.intsA, t.intsB, n, op, unsigned);
+            for (int k = 0; k < n; k++) {
+                dst.putInt(d + 4 * k, t.intsA[k]);
+            }
+            return;
+        }
         IntBuffer x = window(dst, d, 4 * n).asIntBuffer();
         IntBuffer y = window(src, s, 4 * n).asIntBuffer();
-        Scratch t = SCRATCH.get();
         for (int i = 0; i < n; i += CHUNK) {
             int len = Math.min(CHUNK, n - i);
             x.get(i, t.intsA, 0, len);
@@ -235,9 +252,20 @@ public final class ReductionKernel {
     }
 
     private static void longs(ByteBuffer dst, int d, ByteBuffer src, int s, int n, ReduceOp op, boolean unsigned) {
+        Scratch t = SCRATCH.get();
+        if (n <= SHORT) {
+            for (int k = 0; k < n; k++) {
+                t.longsA[k] = dst.getLong(d + 8 * k);
+                t.longsB[k] = src.getLong(s + 8 * k);
+            }
+            longs(t.longsA, t.longsB, n, op, unsigned);
+            for (int k = 0; k < n; k++) {
+                dst.putLong(d + 8 * k, t.longsA[k]);
+            }
+            return;
+        }
         LongBuffer x = window(dst, d, 8 * n).asLongBuffer();
         LongBuffer y = window(src, s, 8 * n).asLongBuffer();
-        Scratch t = SCRATCH.get();
         for (int i = 0; i < n; i += CHUNK) {
             int len = Math.min(CHUNK, n - i);
             x.get(i, t.longsA, 0, len);
@@ -290,76 +318,102 @@ public final class ReductionKernel {
     }
 
     private static void floats(ByteBuffer dst, int d, ByteBuffer src, int s, int n, ReduceOp op) {
+        Scratch t = SCRATCH.get();
+        if (n <= SHORT) {
+            for (int k = 0; k < n; k++) {
+                t.floatsA[k] = dst.getFloat(d + 4 * k);
+                t.floatsB[k] = src.getFloat(s + 4 * k);
+            }
+            floats(t.floatsA, t.floatsB, n, op);
+            for (int k = 0; k < n; k++) {
+                dst.putFloat(d + 4 * k, t.floatsA[k]);
+            }
+            return;
+        }
         FloatBuffer x = window(dst, d, 4 * n).asFloatBuffer();
         FloatBuffer y = window(src, s, 4 * n).asFloatBuffer();
-        Scratch t = SCRATCH.get();
         for (int i = 0; i < n; i += CHUNK) {
             int len = Math.min(CHUNK, n - i);
             x.get(i, t.floatsA, 0, len);
             y.get(i, t.floatsB, 0, len);
-            float[] a = t.floatsA;
-            float[] b = t.floatsB;
-            switch (op) {
-                case SUM -> {
-                    for (int k = 0; k < len; k++) {
-                        a[k] += b[k];
-                    }
+            floats(t.floatsA, t.floatsB, len, op);
+            x.put(i, t.floatsA, 0, len);
+        }
+    }
+
+    private static void floats(float[] a, float[] b, int len, ReduceOp op) {
+        switch (op) {
+            case SUM -> {
+                for (int k = 0; k < len; k++) {
+                    a[k] += b[k];
                 }
-                case PROD -> {
-                    for (int k = 0; k < len; k++) {
-                        a[k] *= b[k];
-                    }
-                }
-                case MIN -> {
-                    for (int k = 0; k < len; k++) {
-                        a[k] = Math.min(a[k], b[k]);
-                    }
-                }
-                case MAX -> {
-                    for (int k = 0; k < len; k++) {
-                        a[k] = Math.max(a[k], b[k]);
-                    }
-                }
-                default -> throw new IllegalArgumentException(op + " on a float type");
             }
-            x.put(i, a, 0, len);
+            case PROD -> {
+                for (int k = 0; k < len; k++) {
+                    a[k] *= b[k];
+                }
+            }
+            case MIN -> {
+                for (int k = 0; k < len; k++) {
+                    a[k] = Math.min(a[k], b[k]);
+                }
+            }
+            case MAX -> {
+                for (int k = 0; k < len; k++) {
+                    a[k] = Math.max(a[k], b[k]);
+                }
+            }
+            default -> throw new IllegalArgumentException(op + " on a float type");
         }
     }
 
     private static void doubles(ByteBuffer dst, int d, ByteBuffer src, int s, int n, ReduceOp op) {
+        Scratch t = SCRATCH.get();
+        if (n <= SHORT) {
+            for (int k = 0; k < n; k++) {
+                t.doublesA[k] = dst.getDouble(d + 8 * k);
+                t.doublesB[k] = src.getDouble(s + 8 * k);
+            }
+            doubles(t.doublesA, t.doublesB, n, op);
+            for (int k = 0; k < n; k++) {
+                dst.putDouble(d + 8 * k, t.doublesA[k]);
+            }
+            return;
+        }
         DoubleBuffer x = window(dst, d, 8 * n).asDoubleBuffer();
         DoubleBuffer y = window(src, s, 8 * n).asDoubleBuffer();
-        Scratch t = SCRATCH.get();
         for (int i = 0; i < n; i += CHUNK) {
             int len = Math.min(CHUNK, n - i);
             x.get(i, t.doublesA, 0, len);
             y.get(i, t.doublesB, 0, len);
-            double[] a = t.doublesA;
-            double[] b = t.doublesB;
-            switch (op) {
-                case SUM -> {
-                    for (int k = 0; k < len; k++) {
-                        a[k] += b[k];
-                    }
+            doubles(t.doublesA, t.doublesB, len, op);
+            x.put(i, t.doublesA, 0, len);
+        }
+    }
+
+    private static void doubles(double[] a, double[] b, int len, ReduceOp op) {
+        switch (op) {
+            case SUM -> {
+                for (int k = 0; k < len; k++) {
+                    a[k] += b[k];
                 }
-                case PROD -> {
-                    for (int k = 0; k < len; k++) {
-                        a[k] *= b[k];
-                    }
-                }
-                case MIN -> {
-                    for (int k = 0; k < len; k++) {
-                        a[k] = Math.min(a[k], b[k]);
-                    }
-                }
-                case MAX -> {
-                    for (int k = 0; k < len; k++) {
-                        a[k] = Math.max(a[k], b[k]);
-                    }
-                }
-                default -> throw new IllegalArgumentException(op + " on a float type");
             }
-            x.put(i, a, 0, len);
+            case PROD -> {
+                for (int k = 0; k < len; k++) {
+                    a[k] *= b[k];
+                }
+            }
+            case MIN -> {
+                for (int k = 0; k < len; k++) {
+                    a[k] = Math.min(a[k], b[k]);
+                }
+            }
+            case MAX -> {
+                for (int k = 0; k < len; k++) {
+                    a[k] = Math.max(a[k], b[k]);
+                }
+            }
+            default -> throw new IllegalArgumentException(op + " on a float type");
         }
     }
 

@@ -8,6 +8,8 @@ import org.jccl.DataType;
 import org.jccl.ReduceOp;
 import org.jccl.tck.Oracle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Edge cases of the kernel; the TCK checks every type and op against an independent oracle. */
 class ReductionKernelTest {
@@ -16,13 +18,14 @@ class ReductionKernelTest {
     }
 
     /**
-     * Every type and op over windows that span several of the kernel's chunks, start at an odd
-     * byte, sit in heap and direct buffers of either order, against the oracle element by element;
-     * the bytes around the destination window stay untouched.
+     * Every type and op over windows of one element, of a few, on either side of the length up to
+     * which the kernel goes element by element (64), and across several of its chunks (2048); they
+     * start at an odd byte, sit in heap and direct buffers of either order, and are checked against
+     * the oracle element by element; the bytes around the destination window stay untouched.
      */
-    @Test
-    void everyTypeAndOpAcrossChunksAndOffsets() {
-        int n = 2 * 2048 + 37;
+    @ParameterizedTest
+    @ValueSource(ints = {1, 37, 64, 65, 2 * 2048 + 37})
+    void everyTypeAndOpAcrossChunksAndOffsets(int n) {
         int offset = 5;
         for (DataType t : DataType.values()) {
             for (ReduceOp op : ReduceOp.values()) {
