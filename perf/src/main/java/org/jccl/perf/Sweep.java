@@ -146,22 +146,19 @@ final class Sweep {
     }
 
     /**
-     * Every op that can run at every size of the sweep, largest first: what runs last before the
-     * timed rows is the smallest size, which is also the first timed. Each size can take paths of
-     * its own (the cost model picks algorithms by size), so no row should be the first to run them.
+     * Every op that can run at a large, a medium and the smallest size of the sweep, largest first:
+     * what runs last before the timed rows is the smallest size, which is also the first timed.
      */
     private List<WarmUpCall> warmUpCalls() {
-        List<Long> sizes = o.sizes();
+        long[] sizes = {Math.min(o.maxBytes(), 1 << 20), Math.min(o.maxBytes(), 64 << 10), o.minBytes()};
+        long[] enough = {200, 2_000, 1_000_000}; // calls after which the paths each size takes are compiled
         List<WarmUpCall> calls = new ArrayList<>();
         for (BenchOp op : o.ops()) {
             if (runs(op)) {
-                for (int k = sizes.size() - 1; k >= 0; k--) {
-                    long size = sizes.get(k);
-                    // calls after which the paths a size takes are compiled; large sizes keep the loops
-                    // hot with few calls, and a slow (shaped) link should not pay many of them
-                    long enough = k == 0 ? 1_000_000 : size <= 64 << 10 ? 2_000 : 200;
-                    long n = Math.max(2, Math.min(enough, WARM_UP_BYTES / Math.max(1, size)));
-                    calls.add(new WarmUpCall(op, size, buffers(op, roundedSize(op, size)), n));
+                for (int k = 0; k < sizes.length; k++) {
+                    // large sizes keep the loops hot with few calls; a slow (shaped) link should not pay many of them
+                    long n = Math.max(2, Math.min(enough[k], WARM_UP_BYTES / Math.max(1, sizes[k])));
+                    calls.add(new WarmUpCall(op, sizes[k], buffers(op, roundedSize(op, sizes[k])), n));
                 }
             }
         }
@@ -174,7 +171,7 @@ final class Sweep {
     }
 
     /**
-     * After the rehearsal, goes on calling the ops at every size of the sweep until no rank's JIT has
+     * After the rehearsal, goes on calling the ops at the warm-up's sizes until no rank's JIT has
      * worked ({@link JitActivity}) for {@link #JIT_QUIET_NANOS}, or {@link #JIT_SETTLE_NANOS} have
      * passed, and says which.
      * A rank bound to one core shares it with its JIT's compiler threads, which a polling rank leaves
