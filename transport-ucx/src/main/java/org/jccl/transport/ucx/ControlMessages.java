@@ -145,13 +145,14 @@ final class ControlMessages {
     /**
      * Drives the closing worker until {@code done} holds or the deadline ({@link System#nanoTime()}
      * time) passes, taking and dropping whatever arrives unasked meanwhile: a peer's send that this
-     * rank gave up (its call failed) then completes, where UCX would keep it waiting for a receive.
-     * The drops are {@code abandoned}, so that the endpoint of a sender whose drop does not finish
-     * is forced closed.
+     * rank gave up (its call failed) then completes, where UCX would keep it waiting for a receive
+     * and warn of it when the worker is destroyed. The drops are {@code abandoned}, so that the
+     * endpoint of a sender whose drop does not finish is forced closed. It drops after every
+     * progress, the last one included, so that nothing the last progress delivered stays behind.
      */
     void progressUntil(BooleanSupplier done, long deadline, AbandonedRequests abandoned) {
-        do {
-            try {
+        try {
+            while (true) {
                 UcpTagMessage m;
                 while ((m = worker.tagProbeNonBlocking(0, 0, true)) != null) {
                     ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, m.getRecvLength()));
@@ -159,11 +160,14 @@ final class ControlMessages {
                             worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), m, new UcxCallback()),
                             sink);
                 }
+                if (done.getAsBoolean() || System.nanoTime() >= deadline) {
+                    return;
+                }
                 worker.progress();
-            } catch (Exception e) {
-                return;
             }
-        } while (System.nanoTime() < deadline && !done.getAsBoolean());
+        } catch (Exception e) {
+            // the worker failed while closing: what is left is forced closed with it
+        }
     }
 
     /** True when no control receive is posted any more (after {@link #close}, once the cancellations completed). */
