@@ -1,7 +1,7 @@
 package org.jccl.algorithms;
 
-import java.nio.ByteBuffer;
 import org.jccl.core.Schedule;
+import org.jccl.core.Windows;
 
 /**
  * Dissemination barrier (Hensgen, Finkel and Manber).
@@ -16,8 +16,6 @@ public final class DisseminationBarrier {
     /** Selection name. */
     public static final String NAME = "dissemination";
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
-
     private DisseminationBarrier() {
     }
 
@@ -26,7 +24,7 @@ public final class DisseminationBarrier {
         int p = x.size();
         int r = x.rank();
         for (int k = 1; k < p; k <<= 1) {
-            x.sendRecv((r + k) % p, EMPTY.duplicate(), (r - k + p) % p, EMPTY.duplicate());
+            x.sendRecv((r + k) % p, Windows.EMPTY, (r - k + p) % p, Windows.EMPTY);
         }
     }
 

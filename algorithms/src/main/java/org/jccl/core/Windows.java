@@ -5,8 +5,13 @@ import java.nio.ByteBuffer;
 
 /** Sub-windows of buffers that keep the byte order ({@link ByteBuffer#slice} resets it). */
 public final class Windows {
-    /** A window of no bytes, which nothing moves or writes (shared). */
-    public static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /**
+     * A window of no bytes, which nothing moves or writes (shared). Direct like the buffers a
+     * collective usually moves, so that the transport's hot path, compiled while it saw only
+     * direct buffers, is not thrown out by the first empty message (a deoptimisation whose
+     * recompilation takes a core from the ranks for a while).
+     */
+    public static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
 
     private Windows() {
     }

@@ -185,10 +185,14 @@ final class Sweep {
         if (!jit.observable()) {
             return;
         }
-        // the calls go through the timed loop and their times are reduced as a row's are, so that
-        // what the rows run is compiled; the last slot says whether some rank's JIT worked during
-        // the batch, and rank 0's verdict then holds for all
-        ByteBuffer times = ByteBuffer.allocateDirect(8 * (WARM_UP_BATCH + 1)).order(ByteOrder.nativeOrder());
+        // the calls go through the timed loop and their times are reduced as a row's are, at a row's
+        // length, so that what the rows run is compiled (a row's reduction of times, once past the
+        // checked size, takes paths the ops may not: their first use in a row recompiled the hot
+        // path there); the last slot says whether some rank's JIT worked during the batch, and
+        // rank 0's verdict then holds for all
+        ByteBuffer times = ByteBuffer.allocateDirect(8 * Math.max(o.iters(), WARM_UP_BATCH + 1))
+                .order(ByteOrder.nativeOrder());
+        int verdict = times.capacity() - 8;
         ByteBuffer stop = ByteBuffer.allocateDirect(1);
         long start = System.nanoTime();
         long quietSince = start;
@@ -198,9 +202,9 @@ final class Sweep {
                         times);
             }
             long now = System.nanoTime();
-            times.putLong(8 * WARM_UP_BATCH, jit.worked() ? 1 : 0);
+            times.putLong(verdict, jit.worked() ? 1 : 0);
             comm.allReduce(times, times, DataType.INT64, ReduceOp.MAX);
-            if (times.getLong(8 * WARM_UP_BATCH) == 1) {
+            if (times.getLong(verdict) == 1) {
                 quietSince = now;
             }
             // rank 0's clock decides for all, so that every rank leaves after the same batch
