@@ -21,20 +21,21 @@ import org.openucx.jucx.ucp.UcpRequest;
  * back, since JUCX can complete it inside the post and then throw.
  */
 final class PostedOp extends UcxCallback {
-    final int peer;
-    final boolean send;
-    final long tag;
+    // set by reset(), once per use: an operation that ended cleanly is used again (PostedOpPool)
+    int peer;
+    boolean send;
+    long tag;
     /** The check word, sent or expected in an 8-byte trailer after the payload; 0: no trailer. */
-    final long check;
+    long check;
     /** Bytes on the wire: the payload, and the trailer if there is one. */
-    final int wireLength;
+    int wireLength;
     /** The caller's memory, or 0 when a pooled direct buffer stands in (a heap buffer, or a trailer). */
-    final long address;
+    long address;
     private final UcxTransport owner;
-    private final ByteBuffer user;
-    private final int offset;
-    private final int length;
-    private final Completion done;
+    private ByteBuffer user;
+    private int offset;
+    private int length;
+    private Completion done;
     /** The stand-in UCX reads or writes instead of the caller's memory, or null (set when posted). */
     StagingPool.Slot staged;
     UcpRequest request;
@@ -50,8 +51,12 @@ final class PostedOp extends UcxCallback {
     PostedOp previous;
     PostedOp next;
 
-    PostedOp(UcxTransport owner, int peer, boolean send, long tag, long check, ByteBuffer buf, Completion done) {
+    PostedOp(UcxTransport owner) {
         this.owner = owner;
+    }
+
+    /** Makes this the operation described, with nothing of an earlier use left; returns it. */
+    PostedOp reset(int peer, boolean send, long tag, long check, ByteBuffer buf, Completion done) {
         this.peer = peer;
         this.send = send;
         this.tag = tag;
@@ -62,6 +67,16 @@ final class PostedOp extends UcxCallback {
         this.wireLength = this.check != 0 ? length + Long.BYTES : length;
         this.address = buf.isDirect() && this.check == 0 ? UcxUtils.getAddress(buf) : 0;
         this.done = done;
+        this.staged = null;
+        this.request = null;
+        this.arrived = -1;
+        this.calledBackWith = null;
+        this.finished = false;
+        this.calledBack = false;
+        this.linked = false;
+        this.previous = null;
+        this.next = null;
+        return this;
     }
 
     /** Copies the payload (and trailer) of a send into its stand-in. */
@@ -166,11 +181,14 @@ final class PostedOp extends UcxCallback {
         }
         finished = true;
         owner.finished(this, cause == null);
+        Completion d = done;
+        user = null; // the caller's buffer and completion are not kept alive by a pooled operation
+        done = null;
         if (cause == null) {
-            done.completed();
+            d.completed();
         } else {
-            done.failed(cause);
+            d.failed(cause);
         }
-        owner.afterFinished(this);
+        owner.afterFinished(this, cause == null);
     }
 }

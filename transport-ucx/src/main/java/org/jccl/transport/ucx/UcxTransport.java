@@ -62,6 +62,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     private final StagingPool staging = new StagingPool();
     /** Operations posted without a callback that did not complete inside their post, looked at on every round; driver only. */
     private final ArrayList<PostedOp> polled = new ArrayList<>();
+    /** Operations that ended cleanly, for the next messages; driver only. */
+    private final PostedOpPool ops = new PostedOpPool(this);
     /** Requests UCX still holds for operations that failed, by peer; driver only. */
     private final AbandonedRequests abandoned;
     private volatile UcpWorker worker;
@@ -151,12 +153,12 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
 
     @Override
     public void send(int peer, long tag, ByteBuffer buf, Completion done) {
-        submit(new PostedOp(this, peer, true, tag, 0, buf, done));
+        submit(peer, true, tag, 0, buf, done);
     }
 
     @Override
     public void recv(int peer, long tag, ByteBuffer buf, Completion done) {
-        submit(new PostedOp(this, peer, false, tag, 0, buf, done));
+        submit(peer, false, tag, 0, buf, done);
     }
 
     @Override
@@ -166,12 +168,12 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
 
     @Override
     public void send(int peer, long tag, long check, ByteBuffer buf, Completion done) {
-        submit(new PostedOp(this, peer, true, tag, check, buf, done));
+        submit(peer, true, tag, check, buf, done);
     }
 
     @Override
     public void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
-        submit(new PostedOp(this, peer, false, tag, check, buf, done));
+        submit(peer, false, tag, check, buf, done);
     }
 
     @Override
@@ -180,13 +182,14 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     }
 
     /**
-     * Posts at once on the driving thread (the common case: no hand-off), after whatever other
-     * threads handed over before.
+     * Posts at once on the driving thread (the common case: no hand-off, and an operation from the
+     * pool), after whatever other threads handed over before.
      */
-    private void submit(PostedOp op) {
+    private void submit(int peer, boolean send, long tag, long check, ByteBuffer buf, Completion done) {
         if (driver.catchUp()) {
-            post(op);
+            post(ops.take(peer, send, tag, check, buf, done));
         } else {
+            PostedOp op = new PostedOp(this).reset(peer, send, tag, check, buf, done);
             driver.onWorker(() -> post(op));
         }
     }
@@ -281,10 +284,16 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         }
     }
 
-    /** After {@code op}'s completion: a receive from a peer that left may have been its last. */
-    void afterFinished(PostedOp op) {
+    /**
+     * After {@code op}'s completion: a receive from a peer that left may have been its last. An
+     * operation that succeeded, and whose request UCX is done with, is kept for the next message.
+     */
+    void afterFinished(PostedOp op, boolean ok) {
         if (!op.send && ledger.leftInOrder(op.peer)) {
             peerLeft(op.peer);
+        }
+        if (ok && (op.request == null || op.request.isCompleted())) {
+            ops.give(op);
         }
     }
 
