@@ -79,6 +79,11 @@ final class PostedOp extends UcxCallback {
         return this;
     }
 
+    /** True while UCX still holds this operation's request, and so its stand-in and callback. */
+    boolean heldByUcx() {
+        return request != null && !request.isCompleted();
+    }
+
     /** Copies the payload (and trailer) of a send into its stand-in. */
     void fillWire() {
         staged.buffer.put(0, user, offset, length);

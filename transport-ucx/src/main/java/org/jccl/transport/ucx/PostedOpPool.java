@@ -24,7 +24,10 @@ final class PostedOpPool {
 
     /** A kept operation made into the one described, or a new one. */
     PostedOp take(int peer, boolean send, long tag, long check, ByteBuffer buf, Completion done) {
-        PostedOp op = count > 0 ? free[--count] : new PostedOp(owner);
+        if (count == 0) {
+            return new PostedOp(owner).reset(peer, send, tag, check, buf, done);
+        }
+        PostedOp op = free[--count];
         free[count] = null;
         return op.reset(peer, send, tag, check, buf, done);
     }

@@ -276,7 +276,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
      * stand-in, unless UCX still holds the request (the op was given up), which may yet use it.
      */
     void finished(PostedOp op, boolean ok) {
-        if (op.staged != null && (op.request == null || op.request.isCompleted())) {
+        if (op.staged != null && !op.heldByUcx()) {
             staging.release(op.staged);
         }
         if (op.linked) {
@@ -292,7 +292,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         if (!op.send && ledger.leftInOrder(op.peer)) {
             peerLeft(op.peer);
         }
-        if (ok && (op.request == null || op.request.isCompleted())) {
+        if (ok && !op.heldByUcx()) {
             ops.give(op);
         }
     }
@@ -350,7 +350,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
      */
     private void giveUp(PostedOp op, JcclException cause) {
         op.fail(cause); // first, so that the cancellation's own callback finds it finished
-        if (op.request != null && !op.request.isCompleted()) {
+        if (op.heldByUcx()) {
             if (!op.send) {
                 try {
                     worker.cancelRequest(op.request);
