@@ -78,6 +78,16 @@ public final class Configuration {
     public static final int DEFAULT_OVERSUBSCRIBED_SPIN_MICROS = 10_000;
 
     /**
+     * System property: messages of at least this many bytes between two ucx ranks on one machine
+     * take a second endpoint without peer error handling, which lets UCX copy them once (cma)
+     * instead of through its shared-memory FIFO; 0 turns that off. A pair uses the larger of its two
+     * ranks' values, and neither lane when either rank has it off or its {@code UCX_TLS} leaves out cma.
+     */
+    public static final String PROP_UCX_SINGLE_COPY_BYTES = "jccl.ucx.singleCopyBytes";
+    /** Default of {@link #PROP_UCX_SINGLE_COPY_BYTES}: 16 KiB. */
+    public static final int DEFAULT_UCX_SINGLE_COPY_BYTES = 16 * 1024;
+
+    /**
      * System property: when true (the default) ranks check before every collective that they all
      * passed the same operation, counts, type, op and root, at the cost of one 16-byte all-reduce.
      */

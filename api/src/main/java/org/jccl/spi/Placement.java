@@ -45,6 +45,11 @@ public final class Placement {
         return new Placement(m, BitSet.valueOf(c));
     }
 
+    /** True when {@code other} runs on the same machine (kernel) as this. */
+    public boolean sameMachine(Placement other) {
+        return Arrays.equals(machine, other.machine);
+    }
+
     /**
      * True when more of {@code all}'s ranks may run on this placement's cores than there are of them:
      * those on the same machine whose allowed cores overlap these.
@@ -52,7 +57,7 @@ public final class Placement {
     public boolean oversubscribed(Placement[] all) {
         int sharing = 0;
         for (Placement p : all) {
-            if (Arrays.equals(p.machine, machine) && p.cpus.intersects(cpus)) {
+            if (sameMachine(p) && p.cpus.intersects(cpus)) {
                 sharing++;
             }
         }

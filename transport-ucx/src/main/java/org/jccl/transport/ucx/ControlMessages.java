@@ -63,7 +63,7 @@ final class ControlMessages {
             @Override
             public void onSuccess(UcpRequest r) {
                 receives.remove(self[0]);
-                int sender = (int) (r.getSenderTag() >>> Transport.TAG_BITS);
+                int sender = UcxTags.sender(r.getSenderTag());
                 if (kind == ABORT_TAG) {
                     byte[] why = new byte[(int) r.getRecvSize()];
                     b.get(0, why);
@@ -103,7 +103,7 @@ final class ControlMessages {
         Sent sent = new Sent(message, then);
         try {
             peer.sendTaggedNonBlocking(UcxUtils.getAddress(message), message.capacity(),
-                    kind | ((long) rank << Transport.TAG_BITS), sent);
+                    UcxTags.data(rank, kind, false), sent);
         } catch (RuntimeException e) {
             sent.done();
         }
@@ -156,7 +156,7 @@ final class ControlMessages {
                 UcpTagMessage m;
                 while ((m = worker.tagProbeNonBlocking(0, 0, true)) != null) {
                     ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, m.getRecvLength()));
-                    abandoned.add((int) (m.getSenderTag() >>> Transport.TAG_BITS),
+                    abandoned.add(UcxTags.sender(m.getSenderTag()),
                             worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), m, new UcxCallback()),
                             sink);
                 }

@@ -67,6 +67,11 @@ final class PeerLedger {
         }
     }
 
+    /** True while some operation is posted with {@code peer}. */
+    boolean anyPendingWith(int peer) {
+        return pending[peer] != null;
+    }
+
     /** A copy of the operations posted with {@code peer}, for failing them (which unlinks them). */
     List<PostedOp> pendingWith(int peer) {
         List<PostedOp> ops = new ArrayList<>();

@@ -37,6 +37,19 @@ final class UcxDefaults {
         return s;
     }
 
+    /**
+     * Whether a {@code UCX_TLS} value (null: unset) lets UCX use its single-copy shared-memory
+     * transport, cma, named directly or through the aliases {@code sm} and {@code shm}.
+     */
+    static boolean allowsSingleCopy(String tls) {
+        if (tls == null || tls.isBlank()) {
+            return true;
+        }
+        boolean except = tls.startsWith("^");
+        boolean any = allows(tls, "cma") || allows(tls, "sm") || allows(tls, "shm");
+        return except ? allows(tls, "cma") && allows(tls, "sm") && allows(tls, "shm") : any;
+    }
+
     /** Whether a {@code UCX_TLS} value (null: unset) lets UCX use {@code transport}. */
     static boolean allows(String tls, String transport) {
         if (tls == null || tls.isBlank()) {

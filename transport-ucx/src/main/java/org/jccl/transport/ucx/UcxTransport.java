@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.spi.Completion;
 import org.jccl.spi.Placement;
@@ -27,7 +28,8 @@ import org.openucx.jucx.ucp.UcpWorkerParams;
  * addresses exchanged through the bootstrap (with each rank's {@link Placement}, to tell whether
  * ranks outnumber the cores). Its parts:
  * <ul>
- *   <li>{@link Endpoints}: one per peer, with peer error handling, and how they close;</li>
+ *   <li>{@link Endpoints}: one per peer, with peer error handling, a single-copy one beside it for
+ *       large messages to a peer on the same machine, and how they close;</li>
  *   <li>{@link WorkerDriver}: who drives the worker (the caller, else a progress thread) and how
  *       a wait polls, yields and blocks;</li>
  *   <li>{@link PostedOp}: one send or receive, its check-word trailer and its length check;</li>
@@ -35,11 +37,10 @@ import org.openucx.jucx.ucp.UcpWorkerParams;
  *   <li>{@link ControlMessages}: the ABORT and GOODBYE messages beside the data.</li>
  * </ul>
  *
- * <p>UCX tag = sender rank (upper 24 bits) | SPI tag (lower 40 bits), matched with a full mask, so
- * a receive names its source.
+ * <p>Tags as {@link UcxTags} lays them out: the sender rank and the SPI tag, matched with a full
+ * mask, so a receive names its source.
  */
 final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessages.Listener {
-    private static final long SPI_TAG_MASK = (1L << TAG_BITS) - 1;
     private static final long FULL_MASK = -1L;
     /**
      * Messages up to this size carry the check word in an 8-byte trailer, copied through a pooled
@@ -57,6 +58,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     private final UcpContext context;
     private final WorkerDriver driver;
     private final PeerLedger ledger;
+    /** Per peer: messages of at least this many wire bytes take its single-copy endpoint; 0: none. */
+    private final int[] singleCopyBytes;
     /** Receives that called back, to be checked for their size on the next round; driver only. */
     private final ArrayDeque<PostedOp> receivedLater = new ArrayDeque<>();
     private final StagingPool staging = new StagingPool();
@@ -76,11 +79,16 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         this.size = ctx.size();
         this.context = context;
         this.ledger = new PeerLedger(size);
+        this.singleCopyBytes = new int[size];
         this.abandoned = new AbandonedRequests(size);
         this.driver = new WorkerDriver("jccl-ucx-r" + rank);
     }
 
     static UcxTransport open(TransportContext ctx, UcpContext context) {
+        if (ctx.size() > UcxTags.MAX_RANKS) {
+            throw new JcclException(ctx.rank(), "connect", "the ucx transport's tags name at most " + UcxTags.MAX_RANKS
+                    + " ranks, not " + ctx.size());
+        }
         UcxTransport t = new UcxTransport(ctx, context);
         try {
             t.connect(ctx);
@@ -104,18 +112,25 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         }, deadline);
         Placement placement = Placement.here();
         byte[] where = placement.encode();
-        byte[][] book = ctx.bootstrap().allGather(ByteBuffer.allocate(where.length + address.length).put(where)
-                .put(address).array());
+        int singleCopy = ownSingleCopyBytes();
+        byte[][] book = ctx.bootstrap().allGather(ByteBuffer.allocate(where.length + Integer.BYTES + address.length)
+                .put(where).putInt(singleCopy).put(address).array());
         Placement[] all = new Placement[size];
+        boolean[] lanes = new boolean[size];
         for (int p = 0; p < size; p++) {
             ByteBuffer entry = ByteBuffer.wrap(book[p]);
             all[p] = Placement.decode(entry);
+            int theirs = entry.getInt();
             book[p] = Arrays.copyOfRange(book[p], entry.position(), book[p].length);
+            if (p != rank && singleCopy > 0 && theirs > 0 && placement.sameMachine(all[p])) {
+                singleCopyBytes[p] = Math.max(singleCopy, theirs);
+                lanes[p] = true;
+            }
         }
         // more ranks on these cores than cores: a peer waited for may need this very core, so waits yield at once
         driver.oversubscribed(placement.oversubscribed(all));
         call(() -> {
-            endpoints = new Endpoints(rank, worker, book, this::peerFailed);
+            endpoints = new Endpoints(rank, worker, book, lanes, this::peerFailed);
             control = new ControlMessages(rank, worker, this);
             return null;
         }, deadline);
@@ -145,8 +160,22 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         }
     }
 
-    private static long ucxTag(int sender, long tag) {
-        return ((long) sender << TAG_BITS) | (tag & SPI_TAG_MASK);
+    /**
+     * The smallest message this rank sends over a single-copy endpoint ({@link Endpoints}), or 0 when
+     * it makes none: turned off, or cma left out of {@code UCX_TLS}. Always above the checked
+     * messages' size, so that a checked receive, which takes any checked message, is on one lane.
+     */
+    private static int ownSingleCopyBytes() {
+        int bytes = Configuration.intProperty(Configuration.PROP_UCX_SINGLE_COPY_BYTES,
+                Configuration.DEFAULT_UCX_SINGLE_COPY_BYTES);
+        return bytes <= 0 || !UcxDefaults.allowsSingleCopy(System.getenv("UCX_TLS")) ? 0
+                : Math.max(bytes, CHECKED_WIRE_BYTES + 1);
+    }
+
+    /** Whether {@code op}'s message takes its peer's single-copy endpoint: both ends decide alike, by its length. */
+    private boolean onSingleCopyLane(PostedOp op) {
+        int from = singleCopyBytes[op.peer];
+        return from > 0 && op.wireLength >= from;
     }
 
     // ---- SPI ------------------------------------------------------------------------------
@@ -201,7 +230,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             return;
         }
         if (ledger.gone(peer) && (op.send || !ledger.leftInOrder(peer) || ledger.nothingLeftFrom(peer, 1)
-                && worker.tagProbeNonBlocking(ucxTag(peer, op.tag), FULL_MASK, false) == null)) {
+                && worker.tagProbeNonBlocking(UcxTags.data(peer, op.tag, onSingleCopyLane(op)), FULL_MASK, false) == null)) {
             op.fail(ledger.leftInOrder(peer) ? leftInOrder(peer)
                     : new JcclException(rank, "transport", "rank " + peer + " is gone"));
             return;
@@ -223,16 +252,19 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         try {
             if (op.send) {
                 // no callback: JUCX calls back into Java only for a callback, and a small send completes in its post
-                op.request = endpoints.to(peer).sendTaggedNonBlocking(address, op.wireLength, ucxTag(rank, op.tag), null);
+                boolean lane = onSingleCopyLane(op);
+                op.request = endpoints.forData(peer, lane).sendTaggedNonBlocking(address, op.wireLength,
+                        UcxTags.data(rank, op.tag, lane), null);
                 poll(op);
                 return;
             }
             // a message already waiting in UCX would complete the receive at once, and JUCX then does
             // not report its length: take it from the queue here, where its length is known
-            UcpTagMessage early = worker.tagProbeNonBlocking(ucxTag(peer, op.tag), FULL_MASK, true);
+            long tag = UcxTags.data(peer, op.tag, onSingleCopyLane(op));
+            UcpTagMessage early = worker.tagProbeNonBlocking(tag, FULL_MASK, true);
             if (early == null) {
                 // nothing of it has arrived, so nothing completes inside the post: no callback needed
-                op.request = worker.recvTaggedNonBlocking(address, capacity, ucxTag(peer, op.tag), FULL_MASK, null);
+                op.request = worker.recvTaggedNonBlocking(address, capacity, tag, FULL_MASK, null);
                 poll(op);
             } else if (early.getRecvLength() > capacity || op.check == 0 && early.getRecvLength() != op.wireLength) {
                 op.fail(op.mismatch(early.getRecvLength())); // first: draining it may throw (see below)
@@ -452,7 +484,40 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
 
     @Override
     public void waitForEvents() {
-        worker.waitForEvents();
+        if (!failCrossLaneReceives()) {
+            worker.waitForEvents();
+        }
+    }
+
+    /**
+     * Fails the receives whose message came on the other lane of a peer with a single-copy endpoint:
+     * its length is on the other side of the lanes' line, so it never matches, and without this the
+     * receive would wait for the timeout instead of naming both lengths. Looked for only before the
+     * worker blocks, which a receive whose message is there soon never sees; returns true if any failed.
+     */
+    private boolean failCrossLaneReceives() {
+        boolean failed = false;
+        for (int p = 0; p < size; p++) {
+            if (singleCopyBytes[p] == 0 || !ledger.anyPendingWith(p)) {
+                continue;
+            }
+            for (PostedOp op : ledger.pendingWith(p)) {
+                if (op.send || op.request == null || op.request.isCompleted()) {
+                    continue;
+                }
+                long other = UcxTags.data(p, op.tag, !onSingleCopyLane(op));
+                if (worker.tagProbeNonBlocking(other, FULL_MASK, false) == null) {
+                    continue;
+                }
+                UcpTagMessage m = worker.tagProbeNonBlocking(other, FULL_MASK, true);
+                giveUp(op, op.mismatch(m.getRecvLength() + op.trailerLength())); // its own length, as sent
+                ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, m.getRecvLength()));
+                abandoned.add(p, worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), m,
+                        new UcxCallback()), sink);
+                failed = true;
+            }
+        }
+        return failed;
     }
 
     @Override
@@ -533,9 +598,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             control.progressUntil(() -> abandoned.settledExcept(this::mustForce), System.nanoTime() + SETTLE_NANOS,
                     abandoned);
         }
-        if (endpoints != null) {
-            endpoints.close(p -> mustForce(p) || !abandoned.settled(p));
-        }
+        boolean destroyable = endpoints == null || endpoints.close(p -> mustForce(p) || !abandoned.settled(p));
         if (control != null) {
             // it listens until here, so that a late peer's abort or goodbye is taken, and then drops
             // what arrives until the cancellations are through
@@ -543,7 +606,13 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             control.progressUntil(() -> abandoned.allSettled() && control.closed(),
                     System.nanoTime() + SETTLE_NANOS, abandoned);
         }
-        worker.close();
+        if (destroyable) {
+            worker.close();
+        } else {
+            // a single-copy endpoint still holds a request UCX cannot drop: destroying the worker would
+            // abort the process, so it stays, with the context, until the process ends
+            UcxTransportProvider.keepContext();
+        }
         worker = null; // anything that still runs here now fails instead of touching a closed worker
         staging.clear();
     }

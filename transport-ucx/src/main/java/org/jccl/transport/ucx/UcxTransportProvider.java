@@ -18,6 +18,8 @@ public final class UcxTransportProvider implements TransportProvider {
     private static final Object LOCK = new Object();
     private static UcpContext context;
     private static int users;
+    /** Set once a worker was left undestroyed: the context then stays open. */
+    private static boolean kept;
 
     @Override
     public String name() {
@@ -68,9 +70,19 @@ public final class UcxTransportProvider implements TransportProvider {
         }
     }
 
+    /**
+     * Keeps the context open for the rest of the process: a transport left a worker it could not
+     * destroy, and UCX must not clean up the context under it.
+     */
+    static void keepContext() {
+        synchronized (LOCK) {
+            kept = true;
+        }
+    }
+
     static void release() {
         synchronized (LOCK) {
-            if (--users == 0) {
+            if (--users == 0 && !kept) {
                 context.close();
                 context = null;
             }

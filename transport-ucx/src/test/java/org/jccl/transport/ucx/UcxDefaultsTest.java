@@ -41,6 +41,20 @@ class UcxDefaultsTest {
         assertFalse(UcxDefaults.allows("rc,sm", "tcp"));
     }
 
+    @Test
+    void singleCopyWhereUcxTlsLetsUcxUseCma() {
+        assertTrue(UcxDefaults.allowsSingleCopy(null));
+        assertTrue(UcxDefaults.allowsSingleCopy("all"));
+        assertTrue(UcxDefaults.allowsSingleCopy("sm"));
+        assertTrue(UcxDefaults.allowsSingleCopy("shm,tcp"));
+        assertTrue(UcxDefaults.allowsSingleCopy("posix,cma"));
+        assertTrue(UcxDefaults.allowsSingleCopy("^tcp"));
+        assertFalse(UcxDefaults.allowsSingleCopy("tcp"));
+        assertFalse(UcxDefaults.allowsSingleCopy("posix,sysv"));
+        assertFalse(UcxDefaults.allowsSingleCopy("^cma"));
+        assertFalse(UcxDefaults.allowsSingleCopy("^sm"));
+    }
+
     /** Creates a worker on the transport's context, then says so. */
     static final class CreateWorker {
         public static void main(String[] args) {
