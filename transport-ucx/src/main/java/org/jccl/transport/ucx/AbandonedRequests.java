@@ -11,11 +11,15 @@ import org.openucx.jucx.ucp.UcpRequest;
  * took, a receive already matched that cancelling cannot end, a message taken only to drop it.
  * UCX ties such a request to its endpoint, and destroying a worker whose endpoint still holds one
  * is a fatal assertion in UCX, so a closing transport waits for them to settle and force-closes the
- * endpoint of any peer with one left (which ends them). Driving thread only.
+ * endpoint of any peer with one left (which ends them); a single-copy endpoint cannot be forced, so
+ * one with a request left keeps the worker from being destroyed. Driving thread only.
  */
 final class AbandonedRequests {
-    /** A request, and the memory UCX may still read or write for it, kept from the collector. */
-    private record Entry(UcpRequest request, Object memory) {
+    /**
+     * A request, the memory UCX may still read or write for it (kept from the collector), and whether
+     * it belongs to the peer's single-copy endpoint, which cannot be forced closed ({@link Endpoints}).
+     */
+    private record Entry(UcpRequest request, Object memory, boolean singleCopy) {
     }
 
     private final List<List<Entry>> byPeer = new ArrayList<>();
@@ -28,12 +32,18 @@ final class AbandonedRequests {
 
     /**
      * Keeps {@code request} until it completes, unless it has already, with {@code memory}: what
-     * UCX reads or writes by address meanwhile (a stand-in buffer, a sink), or null.
+     * UCX reads or writes by address meanwhile (a stand-in buffer, a sink), or null; {@code
+     * singleCopy}: its message travels on the peer's single-copy endpoint.
      */
-    void add(int peer, UcpRequest request, Object memory) {
+    void add(int peer, UcpRequest request, Object memory, boolean singleCopy) {
         if (request != null && !request.isCompleted()) {
-            byPeer.get(peer).add(new Entry(request, memory));
+            byPeer.get(peer).add(new Entry(request, memory, singleCopy));
         }
+    }
+
+    /** True when every request abandoned with {@code peer} on its single-copy endpoint has completed. */
+    boolean settledOnSingleCopy(int peer) {
+        return settled(peer) || byPeer.get(peer).stream().noneMatch(Entry::singleCopy);
     }
 
     /** True when every request abandoned with {@code peer} has completed. */

@@ -158,7 +158,7 @@ final class ControlMessages {
                     ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, m.getRecvLength()));
                     abandoned.add(UcxTags.sender(m.getSenderTag()),
                             worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), m, new UcxCallback()),
-                            sink);
+                            sink, UcxTags.singleCopy(m.getSenderTag()));
                 }
                 if (done.getAsBoolean() || System.nanoTime() >= deadline) {
                     return;

@@ -74,26 +74,26 @@ final class Endpoints {
      * of a failed peer, or of one with a request still abandoned, can only be forced ({@code force});
      * flushes that cannot finish within {@link #FLUSH_NANOS} (the peer is stuck or gone) are forced too.
      * UCX refuses to force a single-copy endpoint, and asserts when the worker is destroyed with one of
-     * them still holding a request, so those of such peers are left open.
+     * them still holding a request, so the single-copy endpoints of peers that may hold one
+     * ({@code leaveSingleCopy}: a failed peer, or a request of it still abandoned) are left open.
      *
      * @return true when every endpoint closed, false when the worker must not be destroyed
      */
-    boolean close(IntPredicate force) {
+    boolean close(IntPredicate force, IntPredicate leaveSingleCopy) {
         List<UcpRequest> closing = new ArrayList<>();
         List<UcpRequest> singleCopyClosing = new ArrayList<>();
         boolean leftOpen = false;
         for (int p = 0; p < endpoints.length; p++) {
             UcpEndpoint ep = endpoints[p];
-            boolean forced = ep != null && force.test(p);
             if (ep != null) {
                 try {
-                    closing.add(forced ? ep.closeNonBlockingForce() : ep.closeNonBlockingFlush());
+                    closing.add(force.test(p) ? ep.closeNonBlockingForce() : ep.closeNonBlockingFlush());
                 } catch (RuntimeException ignored) {
                     // already failed
                 }
             }
             if (singleCopy[p] != null) {
-                if (forced) {
+                if (leaveSingleCopy.test(p)) {
                     leftOpen = true;
                     continue;
                 }

@@ -29,6 +29,11 @@ final class UcxTags {
         return (singleCopy ? SINGLE_COPY : 0) | ((long) sender << Transport.TAG_BITS) | (tag & SPI_TAG_MASK);
     }
 
+    /** Whether a tag is of a message on the single-copy lane. */
+    static boolean singleCopy(long ucxTag) {
+        return (ucxTag & SINGLE_COPY) != 0;
+    }
+
     /** The sender named in a tag. */
     static int sender(long ucxTag) {
         return (int) ((ucxTag & ~SINGLE_COPY) >>> Transport.TAG_BITS);

@@ -270,7 +270,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                 op.fail(op.mismatch(early.getRecvLength())); // first: draining it may throw (see below)
                 ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, early.getRecvLength()));
                 abandoned.add(peer, worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), early,
-                        new UcxCallback()), sink);
+                        new UcxCallback()), sink, UcxTags.singleCopy(early.getSenderTag()));
             } else {
                 op.arrived = early.getRecvLength();
                 op.request = worker.recvTaggedMessageNonBlocking(address, capacity, early, op);
@@ -390,7 +390,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                     // already completing
                 }
             }
-            abandoned.add(op.peer, op.request, op.staged); // UCX may still use the stand-in
+            abandoned.add(op.peer, op.request, op.staged, onSingleCopyLane(op)); // UCX may still use the stand-in
         }
     }
 
@@ -513,7 +513,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                 giveUp(op, op.mismatch(m.getRecvLength() + op.trailerLength())); // its own length, as sent
                 ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, m.getRecvLength()));
                 abandoned.add(p, worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), m,
-                        new UcxCallback()), sink);
+                        new UcxCallback()), sink, UcxTags.singleCopy(m.getSenderTag()));
                 failed = true;
             }
         }
@@ -598,7 +598,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             control.progressUntil(() -> abandoned.settledExcept(this::mustForce), System.nanoTime() + SETTLE_NANOS,
                     abandoned);
         }
-        boolean destroyable = endpoints == null || endpoints.close(p -> mustForce(p) || !abandoned.settled(p));
+        boolean destroyable = endpoints == null || endpoints.close(p -> mustForce(p) || !abandoned.settled(p),
+                p -> mustForce(p) || !abandoned.settledOnSingleCopy(p));
         if (control != null) {
             // it listens until here, so that a late peer's abort or goodbye is taken, and then drops
             // what arrives until the cancellations are through

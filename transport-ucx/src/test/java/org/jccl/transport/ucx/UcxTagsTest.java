@@ -1,7 +1,9 @@
 package org.jccl.transport.ucx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jccl.spi.Transport;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,8 @@ class UcxTagsTest {
     @Test
     void theLanesOfOneMessageNeverShareATag() {
         assertNotEquals(UcxTags.data(3, 42, false), UcxTags.data(3, 42, true));
+        assertTrue(UcxTags.singleCopy(UcxTags.data(UcxTags.MAX_RANKS - 1, HIGHEST_SPI_TAG, true)));
+        assertFalse(UcxTags.singleCopy(UcxTags.data(UcxTags.MAX_RANKS - 1, HIGHEST_SPI_TAG, false)));
         assertNotEquals(UcxTags.data(UcxTags.MAX_RANKS - 1, HIGHEST_SPI_TAG, false),
                 UcxTags.data(UcxTags.MAX_RANKS - 1, HIGHEST_SPI_TAG, true));
     }
