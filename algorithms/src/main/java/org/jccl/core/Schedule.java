@@ -241,6 +241,16 @@ public final class Schedule implements BooleanSupplier {
         return Windows.of(scratch.get(slot, bytes, order));
     }
 
+    /** Whether every peer's messages stay inside this machine ({@link Transport#staysOnMachine}). */
+    public boolean allPeersOnMachine() {
+        for (int p = 0; p < size; p++) {
+            if (p != rank && !transport.staysOnMachine(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Pipeline chunk size in bytes, a whole number of {@code elementSize} elements. */
     public int chunk(int elementSize) {
         return Math.max(elementSize, chunkBytes - chunkBytes % elementSize);

@@ -27,6 +27,11 @@ final class InProcessTransport implements Transport {
     }
 
     @Override
+    public boolean staysOnMachine(int peer) {
+        return true;
+    }
+
+    @Override
     public int checkedMessageBytes() {
         return Integer.MAX_VALUE;
     }

@@ -60,6 +60,14 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * Whether messages to {@code peer} stay inside this machine (loopback, shared memory), where many
+     * senders at once cannot overflow a network's queues; false when the transport cannot tell.
+     */
+    default boolean staysOnMachine(int peer) {
+        return false;
+    }
+
+    /**
      * How the transport's I/O is driven, or null when operations complete without anybody driving
      * them (then a waiting thread parks until a completion wakes it).
      */

@@ -41,6 +41,8 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     private final long timeoutNanos;
     private final SocketDriver driver;
     private final PeerConnection[] peers;
+    /** Per peer: its address is this rank's own or a loopback one, so its traffic never leaves the machine. */
+    private final boolean[] onMachine;
     /** Connections still in their handshake; driver only. */
     private final List<PeerConnection> handshaking = new ArrayList<>();
     private ServerSocketChannel server;
@@ -64,6 +66,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
                 Configuration.DEFAULT_TCP_UNEXPECTED_LIMIT);
         this.timeoutNanos = ctx.timeout().toNanos();
         this.peers = new PeerConnection[size];
+        this.onMachine = new boolean[size];
         this.driver = new SocketDriver("jccl-tcp-r" + rank, this);
     }
 
@@ -102,6 +105,10 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
             all[p] = Placement.decode(ByteBuffer.wrap(book[p], 1 + book[p][0] + 4, book[p].length - 5 - book[p][0]));
         }
         driver.oversubscribed(placement.oversubscribed(all));
+        for (int p = 0; p < size; p++) {
+            InetAddress a = decode(book[p]).getAddress();
+            onMachine[p] = p != rank && (a.isLoopbackAddress() || a.equals(local));
+        }
         for (int p = 0; p < rank; p++) {
             int peer = p;
             SocketChannel ch = connect(decode(book[p]), p, deadline);
@@ -301,6 +308,11 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     }
 
     // ---- SPI --------------------------------------------------------------------------------
+
+    @Override
+    public boolean staysOnMachine(int peer) {
+        return onMachine[peer];
+    }
 
     @Override
     public Progress progress() {

@@ -205,6 +205,12 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         submit(peer, false, tag, check, buf, done);
     }
 
+    /** A peer on this machine with the single-copy lane, which means UCX may use shared memory with it. */
+    @Override
+    public boolean staysOnMachine(int peer) {
+        return singleCopyBytes[peer] > 0;
+    }
+
     @Override
     public Progress progress() {
         return driver;
