@@ -15,8 +15,8 @@ import org.jccl.core.ScratchPool;
  * link together, and on a switched network (the shaped cluster: 4 hosts, 1 Gbit/s) that incast
  * overflowed the queues and kept all-to-all at 0.36-0.61 of the link rate from 1 to 16 MiB, where
  * one step at a time reached 0.56-0.90. Inside one machine there is no such queue, and one step at
- * a time only cost (loopback tcp, 4 ranks on 2 cores: 1-4 MiB up to 1.6x slower). In place, the outgoing blocks are first copied aside, since incoming blocks overwrite
- * them.
+ * a time only cost (loopback tcp, 4 ranks on 2 cores: 1-4 MiB up to 1.6x slower). In place, the
+ * outgoing blocks are first copied aside, since incoming blocks overwrite them.
  *
  * <p>Bytes sent per rank: (p-1)/p·n. Cost: (p-1)·α + (p-1)/p·n·β.
  */

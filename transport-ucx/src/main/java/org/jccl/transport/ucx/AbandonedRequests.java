@@ -1,9 +1,14 @@
 package org.jccl.transport.ucx;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
+import org.openucx.jucx.UcxCallback;
+import org.openucx.jucx.UcxUtils;
 import org.openucx.jucx.ucp.UcpRequest;
+import org.openucx.jucx.ucp.UcpTagMessage;
+import org.openucx.jucx.ucp.UcpWorker;
 
 /**
  * UCX requests whose operations ended in Java (they failed: the peer went, the job broke, the
@@ -39,6 +44,16 @@ final class AbandonedRequests {
         if (request != null && !request.isCompleted()) {
             byPeer.get(peer).add(new Entry(request, memory, singleCopy));
         }
+    }
+
+    /**
+     * Takes {@code m} from UCX's queue of unexpected messages into a sink, only to drop it, and keeps
+     * the request until it completes, under the sender and lane its tag names.
+     */
+    void drop(UcpWorker worker, UcpTagMessage m) {
+        ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, m.getRecvLength()));
+        add(UcxTags.sender(m.getSenderTag()), worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink),
+                sink.capacity(), m, new UcxCallback()), sink, UcxTags.singleCopy(m.getSenderTag()));
     }
 
     /** True when every request abandoned with {@code peer} on its single-copy endpoint has completed. */

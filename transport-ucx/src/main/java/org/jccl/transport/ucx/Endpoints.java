@@ -40,7 +40,7 @@ final class Endpoints {
      * @param singleCopy which peers get a single-copy endpoint as well; both ends of a pair must
      *     agree, since UCX pairs a peer's endpoints with this rank's in the order they are made
      */
-    Endpoints(int rank, UcpWorker worker, byte[][] addresses, boolean[] singleCopy, LossListener listener) {
+    Endpoints(int rank, UcpWorker worker, byte[][] addresses, IntPredicate singleCopy, LossListener listener) {
         this.worker = worker;
         this.endpoints = new UcpEndpoint[addresses.length];
         this.singleCopy = new UcpEndpoint[addresses.length];
@@ -53,7 +53,7 @@ final class Endpoints {
             endpoints[p] = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote).setPeerErrorHandlingMode()
                     .setErrorHandler((ep, status, message) -> listener.lost(peer, new JcclException(rank, "transport",
                             "lost rank " + peer + ": " + message + " (UCX status " + status + "; did it exit or crash?)"))));
-            if (singleCopy[p]) {
+            if (singleCopy.test(p)) {
                 this.singleCopy[p] = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote));
             }
         }
@@ -81,7 +81,7 @@ final class Endpoints {
      */
     boolean close(IntPredicate force, IntPredicate leaveSingleCopy) {
         List<UcpRequest> closing = new ArrayList<>();
-        List<UcpRequest> singleCopyClosing = new ArrayList<>();
+        List<UcpRequest> singleCopyClosing = new ArrayList<>(); // also in closing
         boolean leftOpen = false;
         for (int p = 0; p < endpoints.length; p++) {
             UcpEndpoint ep = endpoints[p];
@@ -99,14 +99,13 @@ final class Endpoints {
                 }
                 try {
                     singleCopyClosing.add(singleCopy[p].closeNonBlockingFlush());
+                    closing.add(singleCopyClosing.get(singleCopyClosing.size() - 1));
                 } catch (RuntimeException ignored) {
                     // already failed
                 }
             }
         }
-        List<UcpRequest> all = new ArrayList<>(closing);
-        all.addAll(singleCopyClosing);
-        if (!awaitClosed(all, System.nanoTime() + FLUSH_NANOS)) {
+        if (!awaitClosed(closing, System.nanoTime() + FLUSH_NANOS)) {
             List<UcpRequest> forced = new ArrayList<>();
             for (UcpEndpoint ep : endpoints) {
                 if (ep == null) {

@@ -170,14 +170,14 @@ final class PostedOp extends UcxCallback {
         }
     }
 
-    /** The error for a message of {@code wireBytes} (trailer included) where this receive expects another length. */
     /** Bytes of the check-word trailer on the wire: 8 or 0. */
     int trailerLength() {
         return wireLength - length;
     }
 
+    /** The error for a message of {@code wireBytes} (trailer included) where this receive expects another length. */
     JcclException mismatch(long wireBytes) {
-        return new JcclException(owner.rank(), "recv", "message of " + (wireBytes - (wireLength - length)) + " B from rank " + peer
+        return new JcclException(owner.rank(), "recv", "message of " + (wireBytes - trailerLength()) + " B from rank " + peer
                 + " does not match the posted receive of " + length + " B (do all ranks pass the same counts?)");
     }
 

@@ -45,9 +45,11 @@ final class UcxDefaults {
         if (tls == null || tls.isBlank()) {
             return true;
         }
-        boolean except = tls.startsWith("^");
-        boolean any = allows(tls, "cma") || allows(tls, "sm") || allows(tls, "shm");
-        return except ? allows(tls, "cma") && allows(tls, "sm") && allows(tls, "shm") : any;
+        // "^a,b" allows cma only if it names none of its names; a list, if it names any
+        boolean cma = allows(tls, "cma");
+        boolean sm = allows(tls, "sm");
+        boolean shm = allows(tls, "shm");
+        return tls.startsWith("^") ? cma && sm && shm : cma || sm || shm;
     }
 
     /** Whether a {@code UCX_TLS} value (null: unset) lets UCX use {@code transport}. */

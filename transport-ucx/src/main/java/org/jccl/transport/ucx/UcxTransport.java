@@ -5,19 +5,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
-import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.spi.Completion;
 import org.jccl.spi.Placement;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
 import org.jccl.spi.TransportContext;
-import org.openucx.jucx.UcxCallback;
-import org.openucx.jucx.UcxUtils;
 import org.openucx.jucx.ucp.UcpContext;
 import org.openucx.jucx.ucp.UcpTagMessage;
 import org.openucx.jucx.ucp.UcpWorker;
@@ -30,6 +24,7 @@ import org.openucx.jucx.ucp.UcpWorkerParams;
  * <ul>
  *   <li>{@link Endpoints}: one per peer, with peer error handling, a single-copy one beside it for
  *       large messages to a peer on the same machine, and how they close;</li>
+ *   <li>{@link SingleCopyLanes}: which messages take the single-copy endpoint;</li>
  *   <li>{@link WorkerDriver}: who drives the worker (the caller, else a progress thread) and how
  *       a wait polls, yields and blocks;</li>
  *   <li>{@link PostedOp}: one send or receive, its check-word trailer and its length check;</li>
@@ -58,8 +53,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     private final UcpContext context;
     private final WorkerDriver driver;
     private final PeerLedger ledger;
-    /** Per peer: messages of at least this many wire bytes take its single-copy endpoint; 0: none. */
-    private final int[] singleCopyBytes;
+    private final SingleCopyLanes lanes;
     /** Receives that called back, to be checked for their size on the next round; driver only. */
     private final ArrayDeque<PostedOp> receivedLater = new ArrayDeque<>();
     private final StagingPool staging = new StagingPool();
@@ -79,7 +73,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         this.size = ctx.size();
         this.context = context;
         this.ledger = new PeerLedger(size);
-        this.singleCopyBytes = new int[size];
+        this.lanes = new SingleCopyLanes(size);
         this.abandoned = new AbandonedRequests(size);
         this.driver = new WorkerDriver("jccl-ucx-r" + rank);
     }
@@ -102,7 +96,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     private void connect(TransportContext ctx) {
         driver.start();
         long deadline = System.nanoTime() + ctx.timeout().toNanos();
-        byte[] address = call(() -> {
+        byte[] address = driver.call(rank, () -> {
             worker = context.newWorker(new UcpWorkerParams().requestWakeupTX().requestWakeupRX());
             driver.drive(this);
             ByteBuffer a = worker.getAddress();
@@ -112,70 +106,27 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         }, deadline);
         Placement placement = Placement.here();
         byte[] where = placement.encode();
-        int singleCopy = ownSingleCopyBytes();
+        int singleCopy = SingleCopyLanes.own(CHECKED_WIRE_BYTES);
         byte[][] book = ctx.bootstrap().allGather(ByteBuffer.allocate(where.length + Integer.BYTES + address.length)
                 .put(where).putInt(singleCopy).put(address).array());
         Placement[] all = new Placement[size];
-        boolean[] lanes = new boolean[size];
         for (int p = 0; p < size; p++) {
             ByteBuffer entry = ByteBuffer.wrap(book[p]);
             all[p] = Placement.decode(entry);
             int theirs = entry.getInt();
             book[p] = Arrays.copyOfRange(book[p], entry.position(), book[p].length);
-            if (p != rank && singleCopy > 0 && theirs > 0 && placement.sameMachine(all[p])) {
-                singleCopyBytes[p] = Math.max(singleCopy, theirs);
-                lanes[p] = true;
+            if (p != rank) {
+                lanes.agree(p, singleCopy, placement, theirs, all[p]);
             }
         }
         // more ranks on these cores than cores: a peer waited for may need this very core, so waits yield at once
         driver.oversubscribed(placement.oversubscribed(all));
-        call(() -> {
-            endpoints = new Endpoints(rank, worker, book, lanes, this::peerFailed);
+        driver.call(rank, () -> {
+            endpoints = new Endpoints(rank, worker, book, lanes::has, this::peerFailed);
             control = new ControlMessages(rank, worker, this);
             return null;
         }, deadline);
         ctx.bootstrap().barrier();
-    }
-
-    /** Runs {@code task} on the worker thread and waits for its result. */
-    private <T> T call(Supplier<T> task, long deadline) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        driver.execute(() -> {
-            try {
-                f.complete(task.get());
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        try {
-            return f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            throw c instanceof JcclException j ? j : new JcclException(rank, "connect", "UCX: " + c.getMessage(), c);
-        } catch (TimeoutException e) {
-            throw new JcclException(rank, "connect", "the UCX worker did not answer before the timeout");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JcclException(rank, "connect", "interrupted", e);
-        }
-    }
-
-    /**
-     * The smallest message this rank sends over a single-copy endpoint ({@link Endpoints}), or 0 when
-     * it makes none: turned off, or cma left out of {@code UCX_TLS}. Always above the checked
-     * messages' size, so that a checked receive, which takes any checked message, is on one lane.
-     */
-    private static int ownSingleCopyBytes() {
-        int bytes = Configuration.intProperty(Configuration.PROP_UCX_SINGLE_COPY_BYTES,
-                Configuration.DEFAULT_UCX_SINGLE_COPY_BYTES);
-        return bytes <= 0 || !UcxDefaults.allowsSingleCopy(System.getenv("UCX_TLS")) ? 0
-                : Math.max(bytes, CHECKED_WIRE_BYTES + 1);
-    }
-
-    /** Whether {@code op}'s message takes its peer's single-copy endpoint: both ends decide alike, by its length. */
-    private boolean onSingleCopyLane(PostedOp op) {
-        int from = singleCopyBytes[op.peer];
-        return from > 0 && op.wireLength >= from;
     }
 
     // ---- SPI ------------------------------------------------------------------------------
@@ -208,7 +159,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     /** A peer on this machine with the single-copy lane, which means UCX may use shared memory with it. */
     @Override
     public boolean staysOnMachine(int peer) {
-        return singleCopyBytes[peer] > 0;
+        return lanes.has(peer);
     }
 
     @Override
@@ -236,7 +187,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             return;
         }
         if (ledger.gone(peer) && (op.send || !ledger.leftInOrder(peer) || ledger.nothingLeftFrom(peer, 1)
-                && worker.tagProbeNonBlocking(UcxTags.data(peer, op.tag, onSingleCopyLane(op)), FULL_MASK, false) == null)) {
+                && worker.tagProbeNonBlocking(UcxTags.data(peer, op.tag, lanes.carries(op)), FULL_MASK, false) == null)) {
             op.fail(ledger.leftInOrder(peer) ? leftInOrder(peer)
                     : new JcclException(rank, "transport", "rank " + peer + " is gone"));
             return;
@@ -258,7 +209,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         try {
             if (op.send) {
                 // no callback: JUCX calls back into Java only for a callback, and a small send completes in its post
-                boolean lane = onSingleCopyLane(op);
+                boolean lane = lanes.carries(op);
                 op.request = endpoints.forData(peer, lane).sendTaggedNonBlocking(address, op.wireLength,
                         UcxTags.data(rank, op.tag, lane), null);
                 poll(op);
@@ -266,7 +217,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             }
             // a message already waiting in UCX would complete the receive at once, and JUCX then does
             // not report its length: take it from the queue here, where its length is known
-            long tag = UcxTags.data(peer, op.tag, onSingleCopyLane(op));
+            long tag = UcxTags.data(peer, op.tag, lanes.carries(op));
             UcpTagMessage early = worker.tagProbeNonBlocking(tag, FULL_MASK, true);
             if (early == null) {
                 // nothing of it has arrived, so nothing completes inside the post: no callback needed
@@ -274,9 +225,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                 poll(op);
             } else if (early.getRecvLength() > capacity || op.check == 0 && early.getRecvLength() != op.wireLength) {
                 op.fail(op.mismatch(early.getRecvLength())); // first: draining it may throw (see below)
-                ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, early.getRecvLength()));
-                abandoned.add(peer, worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), early,
-                        new UcxCallback()), sink, UcxTags.singleCopy(early.getSenderTag()));
+                abandoned.drop(worker, early);
             } else {
                 op.arrived = early.getRecvLength();
                 op.request = worker.recvTaggedMessageNonBlocking(address, capacity, early, op);
@@ -396,7 +345,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                     // already completing
                 }
             }
-            abandoned.add(op.peer, op.request, op.staged, onSingleCopyLane(op)); // UCX may still use the stand-in
+            abandoned.add(op.peer, op.request, op.staged, lanes.carries(op)); // UCX may still use the stand-in
         }
     }
 
@@ -504,23 +453,17 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     private boolean failCrossLaneReceives() {
         boolean failed = false;
         for (int p = 0; p < size; p++) {
-            if (singleCopyBytes[p] == 0 || !ledger.anyPendingWith(p)) {
+            if (!lanes.has(p) || !ledger.anyPendingWith(p)) {
                 continue;
             }
             for (PostedOp op : ledger.pendingWith(p)) {
-                if (op.send || op.request == null || op.request.isCompleted()) {
-                    continue;
+                UcpTagMessage m = op.send || !op.heldByUcx() ? null
+                        : worker.tagProbeNonBlocking(UcxTags.data(p, op.tag, !lanes.carries(op)), FULL_MASK, true);
+                if (m != null) {
+                    giveUp(op, op.mismatch(m.getRecvLength() + op.trailerLength())); // its own length, as sent
+                    abandoned.drop(worker, m);
+                    failed = true;
                 }
-                long other = UcxTags.data(p, op.tag, !onSingleCopyLane(op));
-                if (worker.tagProbeNonBlocking(other, FULL_MASK, false) == null) {
-                    continue;
-                }
-                UcpTagMessage m = worker.tagProbeNonBlocking(other, FULL_MASK, true);
-                giveUp(op, op.mismatch(m.getRecvLength() + op.trailerLength())); // its own length, as sent
-                ByteBuffer sink = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, m.getRecvLength()));
-                abandoned.add(p, worker.recvTaggedMessageNonBlocking(UcxUtils.getAddress(sink), sink.capacity(), m,
-                        new UcxCallback()), sink, UcxTags.singleCopy(m.getSenderTag()));
-                failed = true;
             }
         }
         return failed;

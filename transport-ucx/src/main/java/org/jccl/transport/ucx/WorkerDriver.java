@@ -1,10 +1,16 @@
 package org.jccl.transport.ucx;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.jccl.JcclException;
 import org.jccl.spi.HandedTasks;
 import org.jccl.spi.PollingWait;
 import org.jccl.spi.Progress;
@@ -151,6 +157,32 @@ final class WorkerDriver implements Progress {
     public void execute(Runnable job) {
         jobs.add(job);
         wake();
+    }
+
+    /**
+     * Runs {@code task} on the progress thread and waits for its result until {@code deadline}
+     * ({@link System#nanoTime()} time), while the transport connects; failures name {@code rank}.
+     */
+    <T> T call(int rank, Supplier<T> task, long deadline) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                f.complete(task.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        try {
+            return f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof JcclException j ? j : new JcclException(rank, "connect", "UCX: " + c.getMessage(), c);
+        } catch (TimeoutException e) {
+            throw new JcclException(rank, "connect", "the UCX worker did not answer before the timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JcclException(rank, "connect", "interrupted", e);
+        }
     }
 
     /**
