@@ -64,6 +64,8 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     /** Requests UCX still holds for operations that failed, by peer; driver only. */
     private final AbandonedRequests abandoned;
     private volatile UcpWorker worker;
+    /** Held while signalling the worker and while destroying it, so that no signal meets a destroyed worker. */
+    private final Object signalLock = new Object();
     private Endpoints endpoints;
     private ControlMessages control;
     private JcclException failure;
@@ -469,11 +471,14 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         return failed;
     }
 
+    /** Any thread; never on a worker being destroyed (a closing rank signals while its worker closes). */
     @Override
     public void signal() {
-        UcpWorker w = worker;
-        if (w != null) {
-            w.signal();
+        synchronized (signalLock) {
+            UcpWorker w = worker;
+            if (w != null) {
+                w.signal();
+            }
         }
     }
 
@@ -556,14 +561,16 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             control.progressUntil(() -> abandoned.allSettled() && control.closed(),
                     System.nanoTime() + SETTLE_NANOS, abandoned);
         }
-        if (destroyable) {
-            worker.close();
-        } else {
-            // a single-copy endpoint still holds a request UCX cannot drop: destroying the worker would
-            // abort the process, so it stays, with the context, until the process ends
-            UcxTransportProvider.keepContext();
+        synchronized (signalLock) {
+            if (destroyable) {
+                worker.close();
+            } else {
+                // a single-copy endpoint still holds a request UCX cannot drop: destroying the worker
+                // would abort the process, so it stays, with the context, until the process ends
+                UcxTransportProvider.keepContext();
+            }
+            worker = null; // anything that still runs here now fails instead of touching a closed worker
         }
-        worker = null; // anything that still runs here now fails instead of touching a closed worker
         staging.clear();
     }
 
