@@ -36,6 +36,15 @@ public final class Configuration {
     /** System property with the same meaning as {@link #ENV_COST_MODEL}; it wins over the variable. */
     public static final String PROP_COST_MODEL = "jccl.costModel";
 
+    /**
+     * Log level printed to standard error, as NCCL_DEBUG does: {@code INFO} (one line per
+     * communicator), {@code DEBUG} (and one per collective) or {@code TRACE} (and one per message).
+     * Unset, jccl logs through SLF4J when a logging backend is on the class path, else not at all.
+     */
+    public static final String ENV_DEBUG = "JCCL_DEBUG";
+    /** System property with the same meaning as {@link #ENV_DEBUG}; it wins over the variable. */
+    public static final String PROP_DEBUG = "jccl.debug";
+
     /** Transport used when none is named. */
     public static final String DEFAULT_TRANSPORT = "tcp";
     /** Timeout used when none is given. */

@@ -99,6 +99,41 @@ public final class AlgorithmSelector {
     }
 
     /**
+     * What this selector chooses among {@code ranks} ranks, by size range, for the log: e.g.
+     * {@code allReduce recursive_doubling up to 2 KiB, ring above}. Sizes are probed at powers of two
+     * up to 1 GiB, so a boundary reads as the last power of two before it.
+     */
+    public String describe(int ranks) {
+        StringBuilder out = new StringBuilder();
+        for (Collective c : Collective.values()) {
+            out.append(out.length() == 0 ? "" : "; ").append(c.operation()).append(' ');
+            String current = choose(c, 0, ranks);
+            boolean split = false;
+            for (long n = 1; n <= 1L << 30; n <<= 1) {
+                String next = choose(c, n, ranks);
+                if (!next.equals(current)) {
+                    out.append(current).append(" up to ").append(bytes(n >> 1)).append(", ");
+                    current = next;
+                    split = true;
+                }
+            }
+            out.append(current).append(split ? " above" : "");
+        }
+        return out.toString();
+    }
+
+    /** {@code n} bytes in the largest binary unit that divides it. */
+    private static String bytes(long n) {
+        String[] units = {"B", "KiB", "MiB", "GiB"};
+        int u = 0;
+        while (u < units.length - 1 && n >= 1024 && n % 1024 == 0) {
+            n >>= 10;
+            u++;
+        }
+        return n + " " + units[u];
+    }
+
+    /**
      * Whether the model may choose {@code algo} for {@code bytes}: a round-based algorithm only up to
      * one chunk, where the collective has a streaming one to take over.
      */

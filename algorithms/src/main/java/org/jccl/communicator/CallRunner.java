@@ -1,13 +1,16 @@
 package org.jccl.communicator;
 
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.core.CommunicatorStatus;
+import org.jccl.core.DebugLog;
 import org.jccl.core.Schedule;
 import org.jccl.core.ScheduleRunner;
+import org.jccl.core.ScheduleTimeout;
 import org.jccl.core.ScratchPool;
 import org.jccl.core.Tags;
 import org.jccl.spi.CheckMismatch;
@@ -20,9 +23,10 @@ import org.jccl.spi.Transport;
  * blocking call's on the caller's own thread, an asynchronous one wherever the communicator is
  * driven next. It numbers the collectives, and it keeps whether the communicator is closed or
  * broken: any failure breaks it on every rank, with the mismatch named where ranks called different
- * things.
+ * things, and with the ranks that never reached the collective named where it timed out.
  */
 final class CallRunner {
+    private static final DebugLog LOG = DebugLog.of(CallRunner.class);
     private static final boolean CHECK_ARGUMENTS = Boolean.parseBoolean(
             System.getProperty(Configuration.PROP_CHECK_ARGUMENTS, "true"));
 
@@ -31,6 +35,8 @@ final class CallRunner {
     private final Transport transport;
     private final long timeoutNanos;
     private final int chunkBytes;
+    /** Whom a timeout asks which ranks never reached the collective. */
+    private final Membership membership;
     /** Scratch memory, one pool per collective in flight (a blocking one and the asynchronous ones). */
     private final ConcurrentLinkedQueue<ScratchPool> scratch = new ConcurrentLinkedQueue<>();
     /** Runs the schedules: blocking ones on their callers, asynchronous ones wherever the communicator is driven. */
@@ -40,13 +46,15 @@ final class CallRunner {
     private volatile JcclException broken;
     private volatile boolean closed;
 
-    CallRunner(int rank, int size, Transport transport, long timeoutNanos, int chunkBytes) {
+    CallRunner(int rank, int size, Transport transport, long timeoutNanos, int chunkBytes, Membership membership) {
         this.rank = rank;
         this.size = size;
         this.transport = transport;
         this.timeoutNanos = timeoutNanos;
         this.chunkBytes = chunkBytes;
+        this.membership = membership;
         this.runner = new ScheduleRunner(transport.progress(), "jccl-progress-r" + rank);
+        membership.join(status);
     }
 
     /** What the communicator is doing now, for deadline dumps. */
@@ -115,7 +123,19 @@ final class CallRunner {
             throw e;
         }
         ScratchPool used = pool;
+        Signature described = call.signature();
+        String type = described == null ? null : described.typeName();
+        CollectiveEvent event = CollectiveEvent.begin(call.operation(), call.algorithm(), call.bytes(), type, rank, size,
+                seq);
+        long started = LOG.debug() ? System.nanoTime() : 0;
         s.onFinish(() -> {
+            CollectiveEvent.end(event);
+            if (started != 0) {
+                LOG.log(DebugLog.Level.DEBUG, "rank " + rank + ": " + call.operation() + " #" + seq + " ("
+                        + call.algorithm() + ", " + call.bytes() + " B" + (type == null ? "" : ", " + type) + ") "
+                        + (s.failure() == null ? "took " : "failed after ")
+                        + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e3) + " µs");
+            }
             status.end();
             scratch.add(used);
             if (future != null) {
@@ -138,6 +158,10 @@ final class CallRunner {
         JcclException j;
         if (e instanceof CheckMismatch m) {
             j = signature == null ? m : ArgumentAgreement.named(rank, call.operation(), signature, m);
+        } else if (e instanceof ScheduleTimeout t && call.pointToPointTag() < 0) {
+            // before the failure reaches the peers, so that the ones it reaches pass the report on
+            String report = membership.report(t.sequence(), call.operation());
+            j = report == null ? t : new JcclException(rank, call.operation(), t.detail() + "; " + report, t);
         } else if (e instanceof JcclException f) {
             JcclException m = ArgumentAgreement.reported(rank, call.operation(), f);
             j = m != null ? m : f;
@@ -180,6 +204,7 @@ final class CallRunner {
 
     /** After the transport closed (which fails what is pending): stops the runner, frees scratch memory. */
     void release() {
+        membership.leave();
         runner.close();
         scratch.forEach(ScratchPool::release);
         scratch.clear();

@@ -25,6 +25,11 @@ record Signature(int operation, int algorithm, long count, int type, int op, int
                 counts == null ? 0 : mix(Arrays.hashCode(counts) ^ ((long) counts.length << 32)));
     }
 
+    /** The data type's name, or null for a call without one (barrier, the unreduced collectives' bytes). */
+    String typeName() {
+        return type < 0 ? null : DataType.values()[type].name();
+    }
+
     /*
      * The check word, low bits first: count 31 | root + 1: 17 | op + 1: 4 | type + 1: 4 | algorithm + 1: 4 |
      * operation + 1: 4. Uneven counts fold their hash into the count field. A root past 131070 wraps,

@@ -2,6 +2,7 @@ package org.jccl.communicator;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ import org.jccl.spi.TransportProvider;
 public final class StandardCommunicatorFactory implements CommunicatorFactory {
     private static final String MEMORY_PREFIX = "mem:";
     /** How long the rank serving the store keeps it after a failed start, for the others to read why. */
-    private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
+    private static final Duration LINGER = Duration.ofSeconds(2);
 
     @Override
     public Communicator connect(ConnectOptions o) {
@@ -63,9 +64,13 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
             TransportSpec spec = new TransportSpec(provider, jobId, o.secret(), o.socketInterface(), host, o.timeout());
             Transport transport = spec.open(rank, o.size(), jobId, bootstrap);
             bootstrap.barrier();
-            TransportCommunicator comm = new TransportCommunicator(rank, o.size(), spec, transport, closer(store, server),
-                    selector, o.timeout().toNanos(),
-                    Configuration.intProperty(Configuration.PROP_CHUNK_BYTES, Configuration.DEFAULT_CHUNK_BYTES));
+            StragglerBoard board = o.size() > 1 ? StragglerBoard.start(rank, store, () -> inMemory
+                    ? MemoryRendezvousStore.open(o.rendezvous().substring(MEMORY_PREFIX.length()), rank)
+                    : TcpRendezvousClient.connect(rank, o.rendezvous(), o.secret(), deadline)) : null;
+            TransportCommunicator comm = new TransportCommunicator(rank, o.size(), spec, transport,
+                    closer(board, store, server), selector, o.timeout().toNanos(),
+                    Configuration.intProperty(Configuration.PROP_CHUNK_BYTES, Configuration.DEFAULT_CHUNK_BYTES),
+                    Membership.world(board, jobId, o.size()));
             if (model != null) {
                 selector.useModel(model);
             } else if (o.size() > 1) {
@@ -76,6 +81,7 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
                     throw e;
                 }
             }
+            comm.logCreation();
             return comm;
         } catch (RuntimeException e) {
             try {
@@ -86,7 +92,7 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
                         store.lingerForFailure(o.size() - 1, Instant.now().plus(LINGER));
                     }
                 }
-                closer(store, server).close();
+                closer(null, store, server).close();
             } catch (Exception ignored) {
                 // already failing
             }
@@ -160,13 +166,18 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
         throw new JcclException(rank, "init", "unknown transport '" + name + "'; on the class path: " + names);
     }
 
-    private static AutoCloseable closer(RendezvousStore store, TcpRendezvousServer server) {
+    private static AutoCloseable closer(StragglerBoard board, RendezvousStore store, TcpRendezvousServer server) {
         return () -> {
+            // after a timeout the other ranks may still be asking who was behind: the store waits for them
+            boolean asked = board != null && server != null && board.asked();
+            if (board != null) {
+                board.close();
+            }
             if (store != null) {
                 store.close();
             }
             if (server != null) {
-                server.close();
+                server.close(asked ? StragglerBoard.ANSWER_WINDOW.plus(LINGER) : Duration.ZERO);
             }
         };
     }

@@ -18,6 +18,7 @@ import org.jccl.DataType;
 import org.jccl.JcclException;
 import org.jccl.ReduceOp;
 import org.jccl.algorithms.AlgorithmSelector;
+import org.jccl.core.DebugLog;
 import org.jccl.core.Schedule;
 import org.jccl.core.Windows;
 import org.jccl.spi.Progress;
@@ -35,6 +36,7 @@ import org.jccl.spi.Transport;
  * the communicator on every rank.
  */
 public final class TransportCommunicator implements Communicator {
+    private static final DebugLog LOG = DebugLog.of(TransportCommunicator.class);
     private final int rank;
     private final int size;
     private final TransportSpec spec;
@@ -46,6 +48,8 @@ public final class TransportCommunicator implements Communicator {
     private final int chunkBytes;
     /** Turns calls into schedules and runs them; knows whether the communicator is broken or closed. */
     private final CallRunner execution;
+    /** This communicator's place on the straggler board, which split communicators share. */
+    private final Membership membership;
     /** Where an asynchronous send or receive is posted: in order with the blocking calls that follow it. */
     private final Executor jobs;
     private long splits;
@@ -56,7 +60,7 @@ public final class TransportCommunicator implements Communicator {
     private LongBuffer stagingLongs;
 
     TransportCommunicator(int rank, int size, TransportSpec spec, Transport transport, AutoCloseable rendezvous,
-                          AlgorithmSelector selector, long timeoutNanos, int chunkBytes) {
+                          AlgorithmSelector selector, long timeoutNanos, int chunkBytes, Membership membership) {
         this.rank = rank;
         this.size = size;
         this.spec = spec;
@@ -65,7 +69,8 @@ public final class TransportCommunicator implements Communicator {
         this.selector = selector;
         this.timeoutNanos = timeoutNanos;
         this.chunkBytes = chunkBytes;
-        this.execution = new CallRunner(rank, size, transport, timeoutNanos, chunkBytes);
+        this.membership = membership;
+        this.execution = new CallRunner(rank, size, transport, timeoutNanos, chunkBytes, membership);
         this.calls = new CollectiveCalls(rank, size, selector, this::usable);
         Progress p = transport.progress();
         this.jobs = p != null ? p::execute : Runnable::run;
@@ -376,8 +381,20 @@ public final class TransportCommunicator implements Communicator {
             t.close();
             throw e;
         }
-        return new TransportCommunicator(me, parentRanks.length, spec.withJob(job), t, () -> { }, selector,
-                timeoutNanos, chunkBytes);
+        TransportCommunicator child = new TransportCommunicator(me, parentRanks.length, spec.withJob(job), t, () -> { },
+                selector, timeoutNanos, chunkBytes, membership.split(job, parentRanks));
+        child.logCreation();
+        return child;
+    }
+
+    /** Logs (INFO) what this new communicator is: ranks, transport, its address, the algorithms it will choose. */
+    void logCreation() {
+        if (LOG.info()) {
+            String t = transport.describe();
+            LOG.log(DebugLog.Level.INFO, "rank " + rank + "/" + size + ": communicator over " + spec.provider().name()
+                    + (t.isEmpty() ? "" : " (" + t + ")") + ", timeout " + timeoutNanos / 1_000_000_000.0 + " s, cost model "
+                    + selector.model() + "; algorithms: " + selector.describe(size));
+        }
     }
 
     /** Measures the links' cost model, agreed by every rank, and chooses algorithms by it from now on. */

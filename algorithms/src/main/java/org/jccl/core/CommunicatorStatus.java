@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CommunicatorStatus {
     private volatile Schedule latest;
     private volatile long lastSequence;
+    private volatile String lastOperation;
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger posted = new AtomicInteger();
 
@@ -16,7 +17,21 @@ public final class CommunicatorStatus {
     public void begin(Schedule s, long sequence) {
         running.incrementAndGet();
         latest = s;
-        lastSequence = sequence;
+        if (sequence != lastSequence) {
+            // a collective: point-to-point calls keep the number of the last one
+            lastOperation = s.operation();
+            lastSequence = sequence;
+        }
+    }
+
+    /** The number of the last collective this rank entered (0 before the first). */
+    public long lastSequence() {
+        return lastSequence;
+    }
+
+    /** The operation of the last collective this rank entered, or null before the first. */
+    public String lastOperation() {
+        return lastOperation;
     }
 
     /** It has finished. */

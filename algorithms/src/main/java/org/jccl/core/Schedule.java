@@ -32,6 +32,8 @@ import org.jccl.spi.Transport;
  * arrive on any thread and only wake the thread that waits for the schedule.
  */
 public final class Schedule implements BooleanSupplier {
+    private static final DebugLog LOG = DebugLog.of(Schedule.class);
+
     private static final byte POST = 0;
     private static final byte AWAIT = 1;
     private static final byte LOCAL = 2;
@@ -70,6 +72,8 @@ public final class Schedule implements BooleanSupplier {
     private int waitingAt = -1;
     private long waitingSince;
     private Runnable onFinish;
+    /** Whether each message is logged as it is posted (TRACE), decided once per schedule. */
+    private final boolean trace;
 
     /**
      * @param check the word every message of the call carries and every receive expects: the call's
@@ -90,6 +94,13 @@ public final class Schedule implements BooleanSupplier {
         this.timeoutNanos = timeoutNanos;
         this.scratch = scratch;
         this.chunkBytes = chunkBytes;
+        this.trace = LOG.trace();
+    }
+
+    private void trace(Request r) {
+        LOG.log(DebugLog.Level.TRACE, "rank " + rank + ": " + operation + " #" + sequence + ": "
+                + (r.send ? "send " + r.window.remaining() + " B to" : "receive " + r.window.remaining() + " B from")
+                + " rank " + r.peer);
     }
 
     // ---- writing the program ----------------------------------------------------------------
@@ -316,6 +327,11 @@ public final class Schedule implements BooleanSupplier {
 
     // ---- running it ---------------------------------------------------------------------------
 
+    /** The operation this schedule carries out, e.g. {@code allReduce}. */
+    public String operation() {
+        return operation;
+    }
+
     /** Runs {@code action} once, on the thread that finishes the schedule (with success or failure). */
     public void onFinish(Runnable action) {
         this.onFinish = action;
@@ -338,6 +354,9 @@ public final class Schedule implements BooleanSupplier {
                 switch (kinds[i]) {
                     case POST -> {
                         Request r = (Request) step;
+                        if (trace) {
+                            trace(r);
+                        }
                         if (r.send) {
                             transport.send(r.peer, tag, check, r.window, r);
                         } else {
@@ -398,8 +417,9 @@ public final class Schedule implements BooleanSupplier {
         try {
             int i = next;
             if (waitingAt == i && !((Request) steps[i]).getAsBoolean() && now - waitingSince > timeoutNanos) {
-                finish(new JcclException(rank, operation, "timed out after " + (timeoutNanos / 1_000_000_000.0)
-                        + " s waiting for the " + ((Request) steps[i]).describe() + " (collective #" + sequence + ")"));
+                finish(new ScheduleTimeout(rank, operation, sequence, "timed out after "
+                        + (timeoutNanos / 1_000_000_000.0) + " s waiting for the " + ((Request) steps[i]).describe()
+                        + " (collective #" + sequence + ")"));
             }
         } finally {
             advancing.set(false);

@@ -27,7 +27,7 @@ public final class CaseCatalog {
         List<TckCase> cases = new ArrayList<>();
         int salt = ranks * 1000;
         for (Kind kind : Kind.values()) {
-            if (kind == Kind.HALT || isUneven(kind) || isContract(kind)) {
+            if (kind == Kind.HALT || kind == Kind.STALL || isUneven(kind) || isContract(kind)) {
                 continue;
             }
             for (int count : COUNTS) {

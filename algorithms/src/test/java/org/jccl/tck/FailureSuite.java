@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jccl.Communicator;
 import org.jccl.DataType;
 import org.jccl.JcclException;
@@ -100,10 +101,11 @@ public abstract class FailureSuite {
     }
 
     @Test
-    void aRankThatNeverComesTimesOutEveryRank() {
+    void aRankThatNeverComesTimesOutEveryRankAndIsNamedByEach() {
         Duration timeout = Duration.ofSeconds(2);
         List<Throwable> errors = threads().each(3, Map.of(), timeout, c -> {
             ByteBuffer b = ByteBuffer.allocateDirect(64);
+            c.broadcast(b, 0);
             if (c.rank() == 1) {
                 Thread.sleep(3000);
                 // by now the others timed out and broke the job: this call must fail, not hang
@@ -115,6 +117,11 @@ public abstract class FailureSuite {
             long took = System.nanoTime() - t0;
             assertTrue(took < 4 * timeout.toNanos(), "took " + took / 1e9 + " s");
             assertTrue(e.getMessage().startsWith("rank " + c.rank() + ": allReduce:"), e::getMessage);
+            // each names the rank that stopped calling, whether it timed out itself or heard from a peer that did
+            // (numbers count from the communicator's creation, which may run a collective of its own)
+            assertTrue(Pattern.compile("ranks \\[1] did not reach collective #(\\d+) \\(allReduce\\); "
+                    + "rank 1 last entered #(\\d+) \\(broadcast\\), now idle after collective #\\2").matcher(e.getMessage())
+                    .find(), e::getMessage);
         });
         errors.forEach(e -> assertNull(e, () -> "rank failed: " + e));
     }

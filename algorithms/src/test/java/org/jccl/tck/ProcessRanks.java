@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,7 @@ public final class ProcessRanks implements RankLauncher {
     private final String transport;
     private final List<String> jvmArgs;
     private final Map<String, String> environment;
+    private final Duration timeout;
 
     public ProcessRanks(String transport, List<String> jvmArgs) {
         this(transport, jvmArgs, Map.of());
@@ -29,9 +32,21 @@ public final class ProcessRanks implements RankLauncher {
 
     /** Ranks whose processes also get {@code environment} (e.g. a native library's settings). */
     public ProcessRanks(String transport, List<String> jvmArgs, Map<String, String> environment) {
+        this(transport, jvmArgs, environment, TestPorts.timeout());
+    }
+
+    private ProcessRanks(String transport, List<String> jvmArgs, Map<String, String> environment, Duration timeout) {
         this.transport = transport;
         this.jvmArgs = List.copyOf(jvmArgs);
         this.environment = Map.copyOf(environment);
+        this.timeout = timeout;
+    }
+
+    /** The same ranks with the communicator timeout {@code t} (whole seconds), which also reaches them as JCCL_TIMEOUT. */
+    public ProcessRanks withTimeout(Duration t) {
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("JCCL_TIMEOUT", Long.toString(t.toSeconds()));
+        return new ProcessRanks(transport, jvmArgs, env, t);
     }
 
     @Override
@@ -56,7 +71,7 @@ public final class ProcessRanks implements RankLauncher {
                 cmd.add(System.getProperty("java.class.path"));
                 cmd.add(TckWorker.class.getName());
                 cmd.addAll(List.of(transport, rendezvous, Integer.toString(r), Integer.toString(ranks),
-                        Long.toString(TestPorts.timeout().toSeconds()), algos));
+                        Long.toString(timeout.toSeconds()), algos));
                 cases.forEach(c -> cmd.add(c.encode()));
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
                 pb.environment().putAll(environment);

@@ -28,6 +28,9 @@ final class ScenarioRun extends CaseRun {
             case HALT -> {
                 return halt(n);
             }
+            case STALL -> {
+                return stall(n);
+            }
             case ASYNC -> {
                 return async(n);
             }
@@ -64,6 +67,42 @@ final class ScenarioRun extends CaseRun {
                 return "rank " + r + ": failure does not name rank " + root + ": " + e.getMessage();
             }
             return took < 20 ? null : "rank " + r + ": took " + took + " s to notice rank " + root + " died";
+        }
+    }
+
+    String stall(int millis) throws Exception {
+        ByteBuffer b = buffer(1);
+        comm.broadcast(b, root);
+        if (r == root) {
+            if (inPlace) {
+                long pid = ProcessHandle.current().pid();
+                // a process cannot wake itself: a shell sends the SIGCONT
+                new ProcessBuilder("sh", "-c", "kill -STOP " + pid + "; sleep " + millis / 1000.0 + "; kill -CONT " + pid)
+                        .inheritIO().start().waitFor();
+            } else {
+                Thread.sleep(millis);
+            }
+            try {
+                // may still complete: the others' messages for it were on the wire before they gave up
+                comm.allReduce(b, b, type, op);
+                comm.barrier();
+                return "rank " + r + ": a barrier succeeded after the other ranks timed out";
+            } catch (JcclException e) {
+                return null;
+            }
+        }
+        long t0 = System.nanoTime();
+        try {
+            comm.allReduce(b, b, type, op);
+            return "rank " + r + ": allReduce succeeded although rank " + root + " stopped calling";
+        } catch (JcclException e) {
+            double took = (System.nanoTime() - t0) / 1e9;
+            String named = inPlace ? "ranks [" + root + "] did not answer" : "ranks [" + root + "] did not reach collective #";
+            if (!e.getMessage().startsWith("rank " + r + ": allReduce: ") || !e.getMessage().contains(named)) {
+                return "rank " + r + ": failure does not say '" + named + "': " + e.getMessage();
+            }
+            double timeout = Double.parseDouble(System.getenv("JCCL_TIMEOUT"));
+            return took < timeout + 10 ? null : "rank " + r + ": took " + took + " s to name rank " + root;
         }
     }
 

@@ -35,7 +35,13 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
         /** Rank {@code root} aborts while the others wait in allReduce; every rank must fail, naming it. */
         ABORT,
         /** Rank {@code root} kills its process mid-job; every other rank's allReduce must fail naming it. */
-        HALT
+        HALT,
+        /**
+         * Rank {@code root} stops calling for {@code count} ms after a broadcast; with {@code inPlace} its
+         * process is frozen (SIGSTOP) meanwhile. Every other rank's allReduce must time out naming it:
+         * as the rank that did not reach the allReduce, or, frozen, as the one that did not answer.
+         */
+        STALL
     }
 
     /** Exit status of a rank process that {@link Kind#HALT} ended on purpose. */
@@ -85,7 +91,7 @@ public record TckCase(Kind kind, int count, DataType type, ReduceOp op, boolean 
     /** True for the kinds that are scenarios rather than one call ({@link ScenarioRun}). */
     boolean isScenario() {
         return switch (kind) {
-            case ASYNC, SPLIT, MISMATCH, ARRAYS, ABORT, HALT -> true;
+            case ASYNC, SPLIT, MISMATCH, ARRAYS, ABORT, HALT, STALL -> true;
             default -> false;
         };
     }

@@ -67,6 +67,11 @@ public interface Transport extends AutoCloseable {
         return false;
     }
 
+    /** What this transport is, for the log line of a new communicator: its address, what it chose. */
+    default String describe() {
+        return "";
+    }
+
     /**
      * How the transport's I/O is driven, or null when operations complete without anybody driving
      * them (then a waiting thread parks until a completion wakes it).

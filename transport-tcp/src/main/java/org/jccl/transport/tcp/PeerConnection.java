@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jccl.JcclException;
+import org.jccl.spi.ConnectionEvent;
 import org.jccl.spi.SecretProof;
 
 /**
@@ -35,6 +36,8 @@ final class PeerConnection implements MessageMatcher.Wire {
     private final long handshakeDeadline;
     private final MessageMatcher matcher;
     private int peer;
+    /** The connection's flight-recorder event, ended when the handshake is done; null while recording is off. */
+    private final ConnectionEvent event;
     private boolean open;
     private boolean closed;
     private boolean readPaused;
@@ -63,6 +66,7 @@ final class PeerConnection implements MessageMatcher.Wire {
         this.acceptor = acceptor;
         this.peer = expectedPeer;
         this.handshakeDeadline = handshakeDeadline;
+        this.event = ConnectionEvent.begin("tcp", transport.rank(), expectedPeer);
         this.matcher = new MessageMatcher(this, transport.rank(), transport.eagerLimit(), transport.earlyLimit());
         matcher.peer(expectedPeer);
         key.attach(this);
@@ -70,6 +74,14 @@ final class PeerConnection implements MessageMatcher.Wire {
             nonce = SecretProof.nonce();
             writeControl(Frame.CHALLENGE, ByteBuffer.allocate(28).putLong(transport.jobId()).putInt(transport.rank())
                     .put(nonce).array());
+        }
+    }
+
+    /** Records the connection's flight-recorder event, now that the handshake is done. */
+    void recordConnected() {
+        if (event != null) {
+            ConnectionEvent.connected(event, peer, String.valueOf(channel.socket().getLocalSocketAddress()),
+                    String.valueOf(channel.socket().getRemoteSocketAddress()));
         }
     }
 

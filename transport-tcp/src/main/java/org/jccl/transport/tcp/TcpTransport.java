@@ -285,6 +285,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
         }
         peers[c.peer()] = c;
         connected++;
+        c.recordConnected();
     }
 
     void handshakeFailed(PeerConnection c, String why) {
@@ -312,6 +313,16 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     @Override
     public boolean staysOnMachine(int peer) {
         return onMachine[peer];
+    }
+
+    @Override
+    public String describe() {
+        int near = 0;
+        for (boolean b : onMachine) {
+            near += b ? 1 : 0;
+        }
+        return "listening on " + (server == null ? "nothing" : server.socket().getLocalSocketAddress()) + ", "
+                + near + " of " + (size - 1) + " peers on this machine";
     }
 
     @Override

@@ -3,12 +3,11 @@ package org.jccl.transport.tcp;
 import java.util.List;
 import org.jccl.tck.ProcessFailureSuite;
 import org.jccl.tck.ProcessRanks;
-import org.jccl.tck.RankLauncher;
 
-/** A rank process dying mid-job, over tcp. */
+/** A rank process dying, freezing or going quiet mid-job, over tcp. */
 class TcpProcessFailureTest extends ProcessFailureSuite {
     @Override
-    protected RankLauncher processes() {
+    protected ProcessRanks processes() {
         return new ProcessRanks("tcp", List.of());
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
 import org.jccl.JcclException;
+import org.jccl.spi.ConnectionEvent;
 import org.openucx.jucx.ucp.UcpEndpoint;
 import org.openucx.jucx.ucp.UcpEndpointParams;
 import org.openucx.jucx.ucp.UcpRequest;
@@ -49,6 +50,7 @@ final class Endpoints {
                 continue;
             }
             int peer = p;
+            ConnectionEvent event = ConnectionEvent.begin("ucx", rank, peer);
             ByteBuffer remote = ByteBuffer.allocateDirect(addresses[p].length).put(addresses[p]).flip();
             endpoints[p] = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote).setPeerErrorHandlingMode()
                     .setErrorHandler((ep, status, message) -> listener.lost(peer, new JcclException(rank, "transport",
@@ -56,6 +58,9 @@ final class Endpoints {
             if (singleCopy.test(p)) {
                 this.singleCopy[p] = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote));
             }
+            // UCX connects lazily: this times the endpoints' creation, and names no socket addresses
+            ConnectionEvent.connected(event, peer, "worker of rank " + rank, "worker of rank " + peer
+                    + (this.singleCopy[p] != null ? " (and a single-copy endpoint)" : ""));
         }
     }
 

@@ -165,6 +165,17 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     }
 
     @Override
+    public String describe() {
+        int near = 0;
+        for (int p = 0; p < size; p++) {
+            near += p != rank && lanes.has(p) ? 1 : 0;
+        }
+        String tls = System.getenv("UCX_TLS");
+        return "UCX_TLS=" + (tls == null ? "(UCX's choice)" : tls) + ", single-copy lane to " + near + " of "
+                + (size - 1) + " peers";
+    }
+
+    @Override
     public Progress progress() {
         return driver;
     }

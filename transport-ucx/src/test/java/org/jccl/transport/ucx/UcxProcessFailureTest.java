@@ -3,10 +3,9 @@ package org.jccl.transport.ucx;
 import java.util.List;
 import org.jccl.tck.ProcessFailureSuite;
 import org.jccl.tck.ProcessRanks;
-import org.jccl.tck.RankLauncher;
 import org.junit.jupiter.api.BeforeAll;
 
-/** A rank process dying mid-job, over ucx. */
+/** A rank process dying, freezing or going quiet mid-job, over ucx. */
 class UcxProcessFailureTest extends ProcessFailureSuite {
     @BeforeAll
     static void ucx() {
@@ -14,7 +13,7 @@ class UcxProcessFailureTest extends ProcessFailureSuite {
     }
 
     @Override
-    protected RankLauncher processes() {
+    protected ProcessRanks processes() {
         return new ProcessRanks("ucx", List.of());
     }
 }
