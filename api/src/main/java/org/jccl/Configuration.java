@@ -25,6 +25,15 @@ public final class Configuration {
     public static final String ENV_SOCKET_IFNAME = "JCCL_SOCKET_IFNAME";
     /** Shared job secret; when set every store and data connection proves it. */
     public static final String ENV_SECRET = "JCCL_SECRET";
+    /**
+     * This rank's certificate chain for mutual TLS (PEM). With {@link #ENV_TLS_KEY} and
+     * {@link #ENV_TLS_CA} set too, every store connection and every tcp data connection uses TLS.
+     */
+    public static final String ENV_TLS_CERT = "JCCL_TLS_CERT";
+    /** This rank's private key for TLS: unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}). */
+    public static final String ENV_TLS_KEY = "JCCL_TLS_KEY";
+    /** The CA bundle (PEM) that must have signed every rank's certificate. */
+    public static final String ENV_TLS_CA = "JCCL_TLS_CA";
     /** Prefix of the per-collective algorithm overrides, e.g. {@code JCCL_ALGO_ALLREDUCE=ring}. */
     public static final String ENV_ALGO_PREFIX = "JCCL_ALGO_";
     /**

@@ -1,12 +1,16 @@
 package org.jccl;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.jccl.spi.CommunicatorFactory;
 import org.jccl.spi.ConnectOptions;
+import org.jccl.spi.TlsIdentity;
 
 /**
  * Entry point: {@link #init()} builds a communicator from the environment, {@link #builder()} from
@@ -37,6 +41,7 @@ public final class Jccl {
         private Duration timeout;
         private String socketInterface;
         private String secret;
+        private Path[] tls;
         private final Map<String, String> algorithms = new HashMap<>();
 
         Builder(Map<String, String> environment) {
@@ -88,6 +93,16 @@ public final class Jccl {
         /** Shared job secret that every connection must prove. */
         public Builder secret(String secret) {
             this.secret = secret;
+            return this;
+        }
+
+        /**
+         * Mutual TLS on every store and tcp data connection: this rank's PEM certificate chain, its
+         * unencrypted PKCS#8 PEM key, and the PEM CA bundle that signed every rank's certificate
+         * (the same as {@code JCCL_TLS_CERT}, {@code JCCL_TLS_KEY}, {@code JCCL_TLS_CA}).
+         */
+        public Builder tls(Path certificate, Path key, Path ca) {
+            this.tls = new Path[] {certificate, key, ca};
             return this;
         }
 
@@ -161,7 +176,36 @@ public final class Jccl {
             algos.putAll(algorithms);
             return new ConnectOptions(r, n, rv, t, to,
                     socketInterface != null ? socketInterface : env.get(Configuration.ENV_SOCKET_IFNAME),
-                    secret != null ? secret : env.get(Configuration.ENV_SECRET), algos);
+                    secret != null ? secret : env.get(Configuration.ENV_SECRET), algos, tls(r, env));
+        }
+
+        /** The TLS identity the builder or the three variables name, or null; they go together or not at all. */
+        private TlsIdentity tls(int rank, LaunchEnvironment env) {
+            Path[] files = tls;
+            if (files == null) {
+                String[] names = {Configuration.ENV_TLS_CERT, Configuration.ENV_TLS_KEY, Configuration.ENV_TLS_CA};
+                List<String> set = new ArrayList<>();
+                files = new Path[3];
+                for (int i = 0; i < 3; i++) {
+                    String v = env.get(names[i]);
+                    if (v != null && !v.isBlank()) {
+                        set.add(names[i]);
+                        files[i] = Path.of(v);
+                    }
+                }
+                if (set.isEmpty()) {
+                    return null;
+                }
+                if (set.size() < 3) {
+                    throw new JcclException(rank, "init", String.join(", ", names) + " go together, but only "
+                            + set + " is set");
+                }
+            }
+            try {
+                return TlsIdentity.load(files[0], files[1], files[2]);
+            } catch (IllegalArgumentException e) {
+                throw new JcclException(rank, "init", "TLS: " + e.getMessage(), e);
+            }
         }
 
         /** Runs the rendezvous and connects to every peer; blocks until all ranks have joined. */

@@ -46,9 +46,9 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
                 store = MemoryRendezvousStore.open(o.rendezvous().substring(MEMORY_PREFIX.length()), rank);
             } else {
                 if (rank == 0) {
-                    server = TcpRendezvousServer.start(o.rendezvous(), o.secret());
+                    server = TcpRendezvousServer.start(o.rendezvous(), o.secret(), o.tls());
                 }
-                store = TcpRendezvousClient.connect(rank, o.rendezvous(), o.secret(), deadline);
+                store = TcpRendezvousClient.connect(rank, o.rendezvous(), o.secret(), o.tls(), deadline);
             }
             if (store.add("rank/" + rank, 1) != 1) {
                 throw new JcclException(rank, "init", "another process already joined this job as rank "
@@ -61,12 +61,12 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
             StartupAgreement.check(store, o, provider, deadline);
             String host = inMemory ? null : o.rendezvous().substring(0, o.rendezvous().lastIndexOf(':'));
             Bootstrap bootstrap = new StoreBootstrap(store, "transport", rank, o.size(), o.timeout());
-            TransportSpec spec = new TransportSpec(provider, jobId, o.secret(), o.socketInterface(), host, o.timeout());
+            TransportSpec spec = new TransportSpec(provider, jobId, o.secret(), o.tls(), o.socketInterface(), host, o.timeout());
             Transport transport = spec.open(rank, o.size(), jobId, bootstrap);
             bootstrap.barrier();
             StragglerBoard board = o.size() > 1 ? StragglerBoard.start(rank, store, () -> inMemory
                     ? MemoryRendezvousStore.open(o.rendezvous().substring(MEMORY_PREFIX.length()), rank)
-                    : TcpRendezvousClient.connect(rank, o.rendezvous(), o.secret(), deadline)) : null;
+                    : TcpRendezvousClient.connect(rank, o.rendezvous(), o.secret(), o.tls(), deadline)) : null;
             TransportCommunicator comm = new TransportCommunicator(rank, o.size(), spec, transport,
                     closer(board, store, server), selector, o.timeout().toNanos(),
                     Configuration.intProperty(Configuration.PROP_CHUNK_BYTES, Configuration.DEFAULT_CHUNK_BYTES),
@@ -105,7 +105,7 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
         if (o.rendezvous().startsWith(MEMORY_PREFIX) || o.rank() == 0) {
             return; // threads of one JVM learn it from the caller; a rank 0 that cannot join serves no store
         }
-        try (RendezvousStore store = TcpRendezvousClient.connect(o.rank(), o.rendezvous(), o.secret(),
+        try (RendezvousStore store = TcpRendezvousClient.connect(o.rank(), o.rendezvous(), o.secret(), o.tls(),
                 Instant.now().plus(o.timeout()))) {
             store.failFirst(why);
         } catch (RuntimeException e) {

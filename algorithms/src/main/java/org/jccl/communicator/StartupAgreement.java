@@ -19,7 +19,7 @@ import org.jccl.spi.TransportProvider;
 /**
  * The check, before any transport connects, that every rank of a job was started alike. Each rank
  * publishes the settings that must agree (size, transport, chunk size, algorithm overrides,
- * whether a secret is set: never the secret itself; and the transport's own, such as
+ * whether a secret or TLS is set: never the secret itself; and the transport's own, such as
  * {@code UCX_TLS}) and its process; rank 0 reads them all and
  * writes a verdict. A disagreement becomes the job's failure in the store, so every rank fails
  * within moments with one message that names the setting, the ranks and their values.
@@ -63,6 +63,7 @@ final class StartupAgreement {
         s.put(Configuration.PROP_CHUNK_BYTES, Integer.toString(
                 Configuration.intProperty(Configuration.PROP_CHUNK_BYTES, Configuration.DEFAULT_CHUNK_BYTES)));
         s.put(Configuration.ENV_SECRET, o.secret() == null || o.secret().isEmpty() ? UNSET : "set");
+        s.put(Configuration.ENV_TLS_CERT, o.tls() == null ? UNSET : "set");
         o.algorithms().forEach((collective, algorithm) ->
                 s.put(Configuration.ENV_ALGO_PREFIX + collective.toUpperCase(Locale.ROOT), algorithm));
         s.putAll(provider.startupSettings());

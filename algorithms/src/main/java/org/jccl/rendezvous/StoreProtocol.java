@@ -8,9 +8,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * The rendezvous store's wire format, over one TCP connection per client:
+ * The rendezvous store's wire format, over one TCP connection per client (inside TLS when the job
+ * has it: the client's TLS hello comes first then, and the server tells the two openings apart by
+ * their first byte):
  * <pre>
- * server hello : int magic, byte version, byte secretRequired, byte[16] nonce
+ * client open  : int magic, byte version, int rank
+ * server hello : int magic, byte version, byte security, byte[16] nonce
+ *                (security: 0 no secret, 1 secret required, 2 TLS required, then close)
  * client hello : int magic, byte version, byte[32] proof       (zeros without a secret)
  * server ack   : byte status                                   (OK or BAD_SECRET, then close)
  * request      : byte op, utf key, int valueLength, byte[] value, long waitMillis
@@ -20,7 +24,12 @@ import java.net.URISyntaxException;
  */
 final class StoreProtocol {
     static final int MAGIC = 0x4A435354; // "JCST"
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    /** The first byte of a TLS handshake record: a client that opens with it speaks TLS. */
+    static final int TLS_HANDSHAKE_RECORD = 0x16;
+    static final byte SECRET_NONE = 0;
+    static final byte SECRET_REQUIRED = 1;
+    static final byte TLS_REQUIRED = 2;
     static final String PURPOSE = "jccl-store";
     static final int MAX_VALUE = 16 << 20;
 

@@ -10,8 +10,12 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.spi.SecretProof;
+import org.jccl.spi.TlsIdentity;
 
 /** A rank's connection to the store; connects with retries until the deadline (rank 0 may start late). */
 public final class TcpRendezvousClient implements RendezvousStore {
@@ -33,6 +37,15 @@ public final class TcpRendezvousClient implements RendezvousStore {
 
     /** Connects to the store at {@code hostPort}, retrying until {@code deadline}, and proves the secret. */
     public static TcpRendezvousClient connect(int rank, String hostPort, String secret, Instant deadline) {
+        return connect(rank, hostPort, secret, null, deadline);
+    }
+
+    /**
+     * As {@link #connect(int, String, String, Instant)}, inside mutual TLS when {@code tls} is set. A
+     * TLS failure ends it at once: unlike a store that is not up yet, it does not go away by waiting.
+     */
+    public static TcpRendezvousClient connect(int rank, String hostPort, String secret, TlsIdentity tls,
+                                              Instant deadline) {
         InetSocketAddress unresolved = StoreProtocol.parseAddress(hostPort);
         IOException last = null;
         Instant quietUntil = Instant.now().plusSeconds(1);
@@ -45,9 +58,21 @@ public final class TcpRendezvousClient implements RendezvousStore {
                 s.connect(a, left);
                 s.setTcpNoDelay(true);
                 s.setSoTimeout(left);
-                TcpRendezvousClient c = new TcpRendezvousClient(rank, hostPort, s);
+                Socket io = s;
+                if (tls != null) {
+                    SSLSocket ssl = tls.clientSocket(s, a.getHostString(), a.getPort(), rank);
+                    ssl.startHandshake();
+                    io = ssl;
+                }
+                TcpRendezvousClient c = new TcpRendezvousClient(rank, hostPort, io);
                 c.handshake(secret);
                 return c;
+            } catch (SSLException e) {
+                closeQuietly(s);
+                String own = tls.ownProblem();
+                throw new JcclException(rank, "rendezvous", "TLS with the store at " + hostPort + " failed: "
+                        + TlsIdentity.explain(e) + (own != null ? "; " + own : " (rank 0 serves the store: does it have"
+                        + " the TLS files set, and did the same CA sign both certificates?)"), e);
             } catch (IOException e) {
                 if (!said && Instant.now().isAfter(quietUntil)) {
                     // rank 0 may start later than this rank: go on trying, and say so once (after a
@@ -71,10 +96,20 @@ public final class TcpRendezvousClient implements RendezvousStore {
     }
 
     private void handshake(String secret) throws IOException {
+        out.writeInt(StoreProtocol.MAGIC);
+        out.writeByte(StoreProtocol.VERSION);
+        out.writeInt(rank);
+        out.flush();
         if (in.readInt() != StoreProtocol.MAGIC || in.readByte() != StoreProtocol.VERSION) {
             throw new JcclException(rank, "rendezvous", address + " is not a jccl rendezvous store of this version");
         }
-        boolean required = in.readByte() != 0;
+        byte security = in.readByte();
+        if (security == StoreProtocol.TLS_REQUIRED) {
+            throw new JcclException(rank, "rendezvous", "the store at " + address + " requires TLS and this rank has"
+                    + " none: set " + Configuration.ENV_TLS_CERT + ", " + Configuration.ENV_TLS_KEY + " and "
+                    + Configuration.ENV_TLS_CA + " as on rank 0");
+        }
+        boolean required = security == StoreProtocol.SECRET_REQUIRED;
         byte[] nonce = new byte[SecretProof.NONCE_BYTES];
         in.readFully(nonce);
         if (secret != null && !required) {

@@ -2,9 +2,12 @@ package org.jccl.rendezvous;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,8 +18,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.spi.SecretProof;
+import org.jccl.spi.TlsIdentity;
 
 /**
  * The store server that rank 0 runs: blocking sockets, one daemon thread per client (a job has
@@ -25,14 +32,17 @@ import org.jccl.spi.SecretProof;
 public final class TcpRendezvousServer implements AutoCloseable {
     private final ServerSocket server;
     private final String secret;
+    /** Mutual TLS on every client connection, or null. */
+    private final TlsIdentity tls;
     private final Map<String, byte[]> values = new HashMap<>();
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private TcpRendezvousServer(ServerSocket server, String secret) {
+    private TcpRendezvousServer(ServerSocket server, String secret, TlsIdentity tls) {
         this.server = server;
         this.secret = secret;
+        this.tls = tls;
         this.acceptor = new Thread(this::acceptLoop, "jccl-store-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -43,6 +53,11 @@ public final class TcpRendezvousServer implements AutoCloseable {
      * every interface on that port (the name may resolve differently on other nodes).
      */
     public static TcpRendezvousServer start(String hostPort, String secret) {
+        return start(hostPort, secret, null);
+    }
+
+    /** As {@link #start(String, String)}, every client connection inside mutual TLS when {@code tls} is set. */
+    public static TcpRendezvousServer start(String hostPort, String secret, TlsIdentity tls) {
         InetSocketAddress a = StoreProtocol.parseAddress(hostPort);
         try {
             InetAddress host = InetAddress.getByName(a.getHostString());
@@ -51,7 +66,7 @@ public final class TcpRendezvousServer implements AutoCloseable {
             ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
             s.bind(bind, 128);
-            return new TcpRendezvousServer(s, secret);
+            return new TcpRendezvousServer(s, secret, tls);
         } catch (IOException e) {
             throw new JcclException(0, "rendezvous", "cannot serve the store on " + hostPort + ": " + e.getMessage()
                     + " (is another job using that port? set JCCL_RENDEZVOUS to a free one)", e);
@@ -80,17 +95,58 @@ public final class TcpRendezvousServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket s) {
-        try (s) {
-            s.setTcpNoDelay(true);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+    private void serve(Socket accepted) {
+        Socket s = accepted;
+        try {
+            accepted.setTcpNoDelay(true);
+            InputStream raw = accepted.getInputStream();
+            int first = raw.read();
+            if (first < 0) {
+                return;
+            }
+            InputStream consumed = new ByteArrayInputStream(new byte[] {(byte) first});
+            boolean tlsClient = first == StoreProtocol.TLS_HANDSHAKE_RECORD;
+            String who = "a process at " + accepted.getRemoteSocketAddress();
+            if (tlsClient && tls == null) {
+                failJob(who + " opened a TLS connection to the store, but rank 0, which serves it, has no "
+                        + Configuration.ENV_TLS_CERT + " set: set the TLS files on every rank or on none");
+                return;
+            }
+            if (tlsClient) {
+                int[] rank = {-1};
+                SSLSocket ssl = tls.serverSocket(accepted, consumed, r -> rank[0] = r);
+                clients.add(ssl);
+                s = ssl;
+                try {
+                    ssl.startHandshake();
+                } catch (SSLException e) {
+                    failJob((rank[0] >= 0 ? "rank " + rank[0] + " (" + who + ")" : who)
+                            + " failed the TLS handshake with the store: " + TlsIdentity.explain(e));
+                    return;
+                }
+            }
+            DataInputStream in = new DataInputStream(new BufferedInputStream(
+                    tlsClient ? s.getInputStream() : new SequenceInputStream(consumed, raw)));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+            if (in.readInt() != StoreProtocol.MAGIC || in.readByte() != StoreProtocol.VERSION) {
+                return; // not a jccl rank of this version: it learns so from the hello it does not get
+            }
+            int rank = in.readInt();
+            who = "rank " + rank + " (" + who + ")";
             byte[] nonce = SecretProof.nonce();
             out.writeInt(StoreProtocol.MAGIC);
             out.writeByte(StoreProtocol.VERSION);
-            out.writeByte(secret != null ? 1 : 0);
+            boolean tlsMissing = tls != null && !tlsClient;
+            out.writeByte(tlsMissing ? StoreProtocol.TLS_REQUIRED
+                    : secret != null ? StoreProtocol.SECRET_REQUIRED : StoreProtocol.SECRET_NONE);
             out.write(nonce);
             out.flush();
+            if (tlsMissing) {
+                failJob(who + " connected to the store without TLS, which rank 0 requires: set "
+                        + Configuration.ENV_TLS_CERT + ", " + Configuration.ENV_TLS_KEY + " and "
+                        + Configuration.ENV_TLS_CA + " on every rank");
+                return;
+            }
             if (in.readInt() != StoreProtocol.MAGIC || in.readByte() != StoreProtocol.VERSION) {
                 return;
             }
@@ -101,12 +157,7 @@ public final class TcpRendezvousServer implements AutoCloseable {
                 out.flush();
                 // a jccl process (it spoke the protocol) with another secret is a rank started wrong: the
                 // job fails at once rather than at every rank's timeout
-                synchronized (values) {
-                    values.putIfAbsent(RendezvousStore.FAILURE, ("a process at " + s.getRemoteSocketAddress()
-                            + " proved a different JCCL_SECRET, or none; start every rank with the same JCCL_SECRET")
-                            .getBytes(StandardCharsets.UTF_8));
-                    values.notifyAll();
-                }
+                failJob(who + " proved a different JCCL_SECRET, or none; start every rank with the same JCCL_SECRET");
                 return;
             }
             out.writeByte(StoreProtocol.OK);
@@ -122,7 +173,22 @@ public final class TcpRendezvousServer implements AutoCloseable {
         } catch (IOException e) {
             // client left or spoke garbage: its connection ends, the store goes on
         } finally {
+            clients.remove(accepted);
             clients.remove(s);
+            try {
+                s.close();
+                accepted.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** Makes {@code why} the job's failure, unless another came first: every waiting rank fails with it. */
+    private void failJob(String why) {
+        synchronized (values) {
+            values.putIfAbsent(RendezvousStore.FAILURE, why.getBytes(StandardCharsets.UTF_8));
+            values.notifyAll();
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 import org.jccl.Communicator;
 import org.jccl.Jccl;
@@ -20,14 +21,25 @@ public final class ThreadRanks implements RankLauncher {
 
     private final String transport;
     private final IntFunction<String> rendezvous;
+    private final BiConsumer<Integer, Jccl.Builder> setup;
 
     /**
      * @param transport transport name
      * @param rendezvous a fresh rendezvous address for a group of the given size
      */
     public ThreadRanks(String transport, IntFunction<String> rendezvous) {
+        this(transport, rendezvous, (rank, builder) -> { });
+    }
+
+    private ThreadRanks(String transport, IntFunction<String> rendezvous, BiConsumer<Integer, Jccl.Builder> setup) {
         this.transport = transport;
         this.rendezvous = rendezvous;
+        this.setup = setup;
+    }
+
+    /** The same ranks, each builder also set up by {@code perRank} (given the rank) before it connects. */
+    public ThreadRanks configured(BiConsumer<Integer, Jccl.Builder> perRank) {
+        return new ThreadRanks(transport, rendezvous, perRank);
     }
 
     /** Threads over {@code inproc} with an in-memory rendezvous. */
@@ -84,6 +96,7 @@ public final class ThreadRanks implements RankLauncher {
                 Jccl.Builder b = Jccl.builder().environment(Map.of()).rank(rank).size(ranks).transport(transport)
                         .rendezvous(address).timeout(timeout);
                 algorithms.forEach(b::algorithm);
+                setup.accept(rank, b);
                 try (Communicator c = b.connect()) {
                     comms.set(rank, c);
                     body.run(c);

@@ -71,7 +71,7 @@ public abstract class TransportSuite {
     }
 
     /** A completion as a future. */
-    protected static final class Done extends CompletableFuture<Void> implements Completion {
+    public static final class Done extends CompletableFuture<Void> implements Completion {
         @Override
         public void completed() {
             complete(null);

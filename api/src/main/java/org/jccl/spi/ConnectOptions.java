@@ -15,9 +15,10 @@ import java.util.Map;
  * @param socketInterface interface name, comma list or prefix; null for the default
  * @param secret job secret or null
  * @param algorithms forced algorithm per collective, keyed by lower-case collective name
+ * @param tls this rank's side of mutual TLS, or null for none
  */
 public record ConnectOptions(int rank, int size, String rendezvous, String transport, Duration timeout,
-                             String socketInterface, String secret, Map<String, String> algorithms) {
+                             String socketInterface, String secret, Map<String, String> algorithms, TlsIdentity tls) {
     public ConnectOptions {
         algorithms = Map.copyOf(algorithms);
     }

@@ -19,6 +19,11 @@ public interface TransportContext {
     /** The job secret, or null when connections need not prove one. */
     String secret();
 
+    /** This rank's side of mutual TLS, or null when connections go without it. */
+    default TlsIdentity tls() {
+        return null;
+    }
+
     /** Interface name, comma list or prefix to bind to, or null to choose a default. */
     String socketInterface();
 

@@ -2,7 +2,6 @@ package org.jccl.transport.tcp;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
@@ -37,8 +36,8 @@ final class FrameQueue {
         return out.size() == 1;
     }
 
-    /** Writes what {@code channel} takes; completes the sends written whole. */
-    void writeTo(SocketChannel channel) throws IOException {
+    /** Writes what {@code wire} takes; completes the sends written whole. */
+    void writeTo(Wire wire) throws IOException {
         while (!out.isEmpty()) {
             int n = 0;
             for (Outgoing o : out) {
@@ -50,7 +49,7 @@ final class FrameQueue {
                     gather[n++] = o.payload;
                 }
             }
-            long wrote = channel.write(gather, 0, n);
+            long wrote = wire.write(gather, 0, n);
             Arrays.fill(gather, 0, n, null);
             boolean progressed = false;
             while (!out.isEmpty() && out.peek().written()) {

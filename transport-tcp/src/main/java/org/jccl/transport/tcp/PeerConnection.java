@@ -22,6 +22,9 @@ import org.jccl.spi.SecretProof;
  * ({@link FrameQueue}); what the socket does not take waits until it is writable.
  */
 final class PeerConnection implements MessageMatcher.Wire {
+    /** The first byte of a TLS handshake record, which a TLS peer opens with. */
+    private static final int TLS_HANDSHAKE_RECORD = 0x16;
+
     private static final String PURPOSE = "jccl-tcp";
     /** Payloads at least this long are read straight into the posted receive window. */
     private static final int DIRECT_READ_MIN = 8 * 1024;
@@ -31,6 +34,10 @@ final class PeerConnection implements MessageMatcher.Wire {
 
     private final TcpTransport transport;
     private final SocketChannel channel;
+    /** The byte stream over the socket: the socket itself, or TLS. */
+    private final Wire wire;
+    /** Whether the transport counts this connection among those with output waiting. */
+    private boolean outputCounted;
     private final SelectionKey key;
     private final boolean acceptor;
     private final long handshakeDeadline;
@@ -58,10 +65,11 @@ final class PeerConnection implements MessageMatcher.Wire {
     private byte controlType;
     private byte[] nonce;
 
-    PeerConnection(TcpTransport transport, SocketChannel channel, SelectionKey key, boolean acceptor, int expectedPeer,
-                   long handshakeDeadline) {
+    PeerConnection(TcpTransport transport, SocketChannel channel, Wire wire, SelectionKey key, boolean acceptor,
+                   int expectedPeer, long handshakeDeadline) {
         this.transport = transport;
         this.channel = channel;
+        this.wire = wire;
         this.key = key;
         this.acceptor = acceptor;
         this.peer = expectedPeer;
@@ -74,6 +82,8 @@ final class PeerConnection implements MessageMatcher.Wire {
             nonce = SecretProof.nonce();
             writeControl(Frame.CHALLENGE, ByteBuffer.allocate(28).putLong(transport.jobId()).putInt(transport.rank())
                     .put(nonce).array());
+        } else if (!wire.acceptsData()) {
+            flush(); // TLS: the connecting side speaks first, with its hello
         }
     }
 
@@ -127,9 +137,6 @@ final class PeerConnection implements MessageMatcher.Wire {
         }
         if (out.add(h, payload, op)) {
             flush();
-            if (!out.isEmpty()) {
-                transport.outputPending(1);
-            }
         }
     }
 
@@ -140,25 +147,30 @@ final class PeerConnection implements MessageMatcher.Wire {
     /** The socket is writable again: writes what it takes of the queue. */
     void writable() {
         flush();
-        if (out.isEmpty()) {
-            transport.outputPending(-1);
-        }
     }
 
-    /** Writes what the socket takes of the queue. */
+    /** Writes what the socket takes of the queue, and tells the transport whether output still waits. */
     private void flush() {
         try {
-            out.writeTo(channel);
+            if (wire.flush() && wire.acceptsData()) {
+                out.writeTo(wire);
+            }
         } catch (IOException e) {
             writeFailed(e);
             return;
+        }
+        boolean waits = !out.isEmpty() || wire.hasPendingOutput();
+        if (waits != outputCounted && !closed) {
+            outputCounted = waits;
+            transport.outputPending(waits ? 1 : -1);
         }
         interest();
     }
 
     private void interest() {
         if (key.isValid()) {
-            key.interestOps((readPaused ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE));
+            boolean write = wire.hasPendingOutput() || !out.isEmpty() && wire.acceptsData();
+            key.interestOps((readPaused ? 0 : SelectionKey.OP_READ) | (write ? SelectionKey.OP_WRITE : 0));
         }
     }
 
@@ -173,6 +185,7 @@ final class PeerConnection implements MessageMatcher.Wire {
     /** Reads and handles whatever the socket has. */
     void readable() {
         reading = true;
+        boolean couldWrite = wire.acceptsData();
         try {
             read();
         } finally {
@@ -180,6 +193,9 @@ final class PeerConnection implements MessageMatcher.Wire {
         }
         if (writeFailure != null && !closed) {
             lost(writeFailure);
+        } else if (!closed && (wire.hasPendingOutput() || couldWrite != wire.acceptsData())) {
+            // TLS answered the peer, or its handshake just ended: what waited goes out now
+            flush();
         }
     }
 
@@ -191,12 +207,12 @@ final class PeerConnection implements MessageMatcher.Wire {
             while (!closed && !readPaused && !drained) {
                 if (state == State.TO_RECEIVE && !in.hasRemaining() && payloadLeft >= DIRECT_READ_MIN) {
                     int want = (int) payloadLeft;
-                    int n = channel.read(target.window.slice(targetFilled, want));
+                    int n = wire.read(target.window.slice(targetFilled, want));
                     if (n < 0) {
                         endOfStream();
                         return;
                     }
-                    drained = n < want;
+                    drained = n < want && !wire.hasBufferedInput();
                     targetFilled += n;
                     payloadLeft -= n;
                     if (payloadLeft == 0) {
@@ -206,13 +222,13 @@ final class PeerConnection implements MessageMatcher.Wire {
                 }
                 if (!in.hasRemaining()) {
                     in.clear();
-                    int n = channel.read(in);
+                    int n = wire.read(in);
                     in.flip();
                     if (n < 0) {
                         endOfStream();
                         return;
                     }
-                    drained = n < in.capacity();
+                    drained = n < in.capacity() && !wire.hasBufferedInput();
                 }
                 while (in.hasRemaining() && !closed) {
                     step();
@@ -281,6 +297,10 @@ final class PeerConnection implements MessageMatcher.Wire {
         long length = header.getLong();
         long check = header.getLong();
         header.clear();
+        if (magic >>> 24 == TLS_HANDSHAKE_RECORD && !open) {
+            throw new ProtocolError("the peer speaks TLS and this rank does not: set JCCL_TLS_CERT, JCCL_TLS_KEY and"
+                    + " JCCL_TLS_CA on every rank or on none");
+        }
         if (magic != Frame.MAGIC) {
             throw new ProtocolError("bad magic 0x" + Integer.toHexString(magic) + " (not a jccl peer?)");
         }
@@ -371,6 +391,11 @@ final class PeerConnection implements MessageMatcher.Wire {
         op.succeed();
     }
 
+    /** A peer's reason as text for a message: control characters (a broken or hostile peer's bytes) become '?'. */
+    private static String printable(ByteBuffer c) {
+        return StandardCharsets.UTF_8.decode(c).toString().replaceAll("[\\p{Cntrl}\\uFFFD]", "?");
+    }
+
     private void onControl(byte type, ByteBuffer c) {
         switch (type) {
             case Frame.CHALLENGE -> {
@@ -422,12 +447,12 @@ final class PeerConnection implements MessageMatcher.Wire {
                 transport.connected(this);
             }
             case Frame.GOODBYE -> {
-                String why = StandardCharsets.UTF_8.decode(c).toString();
+                String why = printable(c);
                 peerGone(gone("rank " + peer + " closed its communicator"
                         + (why.isEmpty() ? "" : " after its job broke: " + why)));
             }
             case Frame.ABORT -> {
-                String why = StandardCharsets.UTF_8.decode(c).toString();
+                String why = printable(c);
                 if (!open) {
                     transport.handshakeFailed(this, why);
                 } else {
@@ -547,7 +572,8 @@ final class PeerConnection implements MessageMatcher.Wire {
             return;
         }
         closed = true;
-        if (!out.isEmpty()) {
+        if (outputCounted) {
+            outputCounted = false;
             transport.outputPending(-1);
         }
         JcclException f = matcher.failure();

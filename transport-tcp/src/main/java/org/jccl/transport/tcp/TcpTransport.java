@@ -18,6 +18,7 @@ import org.jccl.spi.Completion;
 import org.jccl.spi.Placement;
 import org.jccl.spi.Progress;
 import org.jccl.spi.Transport;
+import org.jccl.spi.TlsIdentity;
 import org.jccl.spi.TransportContext;
 
 /**
@@ -36,6 +37,8 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     private final int size;
     private final long jobId;
     private final String secret;
+    /** Mutual TLS on every data connection, or null. */
+    private final TlsIdentity tls;
     private final int eagerLimit;
     private final long earlyLimit;
     private final long timeoutNanos;
@@ -61,6 +64,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
         this.size = ctx.size();
         this.jobId = ctx.jobId();
         this.secret = ctx.secret();
+        this.tls = ctx.tls();
         this.eagerLimit = Configuration.intProperty(Configuration.PROP_TCP_EAGER_LIMIT, Configuration.DEFAULT_TCP_EAGER_LIMIT);
         this.earlyLimit = Configuration.longProperty(Configuration.PROP_TCP_UNEXPECTED_LIMIT,
                 Configuration.DEFAULT_TCP_UNEXPECTED_LIMIT);
@@ -159,8 +163,10 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
 
     private void register(SocketChannel ch, boolean acceptor, int expectedPeer, long handshakeDeadline) {
         try {
+            // the rank that connects is TLS's client, the one that accepts its server
+            Wire wire = tls == null ? Wire.plain(ch) : new TlsWire(ch, tls.engine(!acceptor));
             SelectionKey key = ch.register(driver.selector(), SelectionKey.OP_READ);
-            handshaking.add(new PeerConnection(this, ch, key, acceptor, expectedPeer, handshakeDeadline));
+            handshaking.add(new PeerConnection(this, ch, wire, key, acceptor, expectedPeer, handshakeDeadline));
         } catch (IOException e) {
             closeQuietly(ch);
         }
@@ -321,7 +327,8 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
         for (boolean b : onMachine) {
             near += b ? 1 : 0;
         }
-        return "listening on " + (server == null ? "nothing" : server.socket().getLocalSocketAddress()) + ", "
+        return "listening on " + (server == null ? "nothing" : server.socket().getLocalSocketAddress())
+                + (tls == null ? "" : ", TLS as " + tls.subject()) + ", "
                 + near + " of " + (size - 1) + " peers on this machine";
     }
 

@@ -62,7 +62,7 @@ class MisconfiguredStartTest {
     void aRankWithAnotherSecret() throws Exception {
         List<String> out = start(List.of(Map.of("JCCL_RANK", "0", "JCCL_SECRET", "s3cret"),
                 Map.of("JCCL_RANK", "1", "JCCL_SECRET", "typo")));
-        assertTrue(out.get(0).contains("the job failed to start: a process at ") && out.get(0).contains(
+        assertTrue(out.get(0).contains("the job failed to start: rank 1 (a process at ") && out.get(0).contains(
                 " proved a different JCCL_SECRET, or none; start every rank with the same JCCL_SECRET"), out.get(0));
         assertTrue(out.get(1).startsWith("failed: rank 1: "), out.get(1));
     }

@@ -1,0 +1,267 @@
+package org.jccl.transport.tcp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+import org.jccl.spi.TlsIdentity;
+
+/**
+ * TLS over a non-blocking socket, with the JDK's {@link SSLEngine}: what Netty's SslHandler does,
+ * without a pipeline, so that any thread that drives the transport can drive it. The handshake runs
+ * inside the reads and writes the connection makes anyway; until it is done, writes take nothing
+ * and reads return nothing.
+ *
+ * <p>Three buffers: ciphertext read and not yet decrypted, plaintext decrypted and not yet handed
+ * out, ciphertext encrypted and not yet written. All are kept ready to be read from (flipped).
+ * Payloads are copied once each way, into and out of the records, which costs far less than the
+ * cipher itself.
+ */
+final class TlsWire implements Wire {
+    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
+
+    private final SocketChannel channel;
+    private final SSLEngine engine;
+    private final ByteBuffer netIn;
+    private ByteBuffer appIn;
+    private ByteBuffer netOut;
+    private boolean handshaken;
+
+    TlsWire(SocketChannel channel, SSLEngine engine) throws IOException {
+        this.channel = channel;
+        this.engine = engine;
+        int packet = engine.getSession().getPacketBufferSize();
+        this.netIn = ByteBuffer.allocateDirect(packet).flip();
+        this.appIn = ByteBuffer.allocateDirect(engine.getSession().getApplicationBufferSize()).flip();
+        this.netOut = ByteBuffer.allocateDirect(packet).flip();
+        try {
+            engine.beginHandshake();
+        } catch (SSLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int total = 0;
+        boolean ended = false;
+        try {
+            while (dst.hasRemaining()) {
+                if (appIn.hasRemaining()) {
+                    total += copy(appIn, dst);
+                    continue;
+                }
+                if (!handshaken) {
+                    if (!handshake()) {
+                        break;
+                    }
+                    continue;
+                }
+                if (netIn.hasRemaining()) {
+                    SSLEngineResult r = unwrap();
+                    if (r.getStatus() == Status.CLOSED) {
+                        ended = true;
+                        break;
+                    }
+                    if (r.getStatus() == Status.OK) {
+                        if (needsHandshake(r.getHandshakeStatus())) {
+                            handshaken = false; // a key update or session ticket: answer it on the way
+                        }
+                        continue;
+                    }
+                }
+                int n = readSocket();
+                if (n < 0) {
+                    ended = true;
+                    break;
+                }
+                if (n == 0) {
+                    break;
+                }
+            }
+        } catch (SSLException e) {
+            throw failure(e);
+        }
+        return total == 0 && ended ? -1 : total;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        try {
+            if (!flush() || !handshaken) {
+                return 0;
+            }
+            long taken = 0;
+            while (true) {
+                netOut.compact();
+                SSLEngineResult r;
+                try {
+                    r = engine.wrap(srcs, offset, length, netOut);
+                } finally {
+                    netOut.flip();
+                }
+                if (r.getStatus() == Status.CLOSED) {
+                    throw new IOException("TLS: the connection was closed");
+                }
+                taken += r.bytesConsumed();
+                // a full socket keeps the rest: one record's worth waits in netOut at most
+                if (!flushOnly() || r.bytesConsumed() == 0 || r.getStatus() == Status.BUFFER_OVERFLOW) {
+                    return taken;
+                }
+            }
+        } catch (SSLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public boolean hasBufferedInput() {
+        return appIn.hasRemaining();
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return netOut.hasRemaining();
+    }
+
+    @Override
+    public boolean acceptsData() {
+        return handshaken;
+    }
+
+    /** Writes the ciphertext left over, then moves the handshake on as far as it goes now. */
+    @Override
+    public boolean flush() throws IOException {
+        try {
+            if (!handshaken) {
+                handshake();
+            }
+            return flushOnly();
+        } catch (SSLException e) {
+            throw failure(e);
+        }
+    }
+
+    private boolean flushOnly() throws IOException {
+        while (netOut.hasRemaining()) {
+            if (channel.write(netOut) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Moves the handshake on; false when it has to wait for the peer or the socket. */
+    private boolean handshake() throws IOException {
+        while (true) {
+            switch (engine.getHandshakeStatus()) {
+                case NOT_HANDSHAKING, FINISHED -> {
+                    handshaken = true;
+                    return true;
+                }
+                case NEED_TASK -> {
+                    Runnable task;
+                    while ((task = engine.getDelegatedTask()) != null) {
+                        task.run();
+                    }
+                }
+                case NEED_WRAP -> {
+                    netOut.compact();
+                    SSLEngineResult r;
+                    try {
+                        r = engine.wrap(NOTHING, netOut);
+                    } finally {
+                        netOut.flip();
+                    }
+                    if (r.getStatus() == Status.BUFFER_OVERFLOW) {
+                        if (!flushOnly()) {
+                            return false;
+                        }
+                        continue;
+                    }
+                    if (r.getStatus() == Status.CLOSED) {
+                        flushOnly();
+                        throw new EOFException("TLS: the handshake was closed");
+                    }
+                    flushOnly(); // what the socket does not take now goes when it is writable
+                }
+                default -> { // NEED_UNWRAP, NEED_UNWRAP_AGAIN
+                    SSLEngineResult r = netIn.hasRemaining() ? unwrap() : null;
+                    if (r != null && r.getStatus() == Status.CLOSED) {
+                        throw new EOFException("TLS: the peer ended the handshake");
+                    }
+                    if (r == null || r.getStatus() == Status.BUFFER_UNDERFLOW) {
+                        int n = readSocket();
+                        if (n < 0) {
+                            throw new EOFException("TLS: the peer closed the connection during the handshake");
+                        }
+                        if (n == 0) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean needsHandshake(HandshakeStatus s) {
+        return s != HandshakeStatus.NOT_HANDSHAKING && s != HandshakeStatus.FINISHED;
+    }
+
+    private SSLEngineResult unwrap() throws SSLException {
+        appIn.compact();
+        try {
+            SSLEngineResult r = engine.unwrap(netIn, appIn);
+            if (r.getStatus() == Status.BUFFER_OVERFLOW) {
+                // the peer's records grew past what the session first said: make room for one
+                ByteBuffer bigger = ByteBuffer.allocateDirect(appIn.position() + engine.getSession().getApplicationBufferSize());
+                appIn.flip();
+                appIn = bigger.put(appIn);
+            }
+            return r;
+        } finally {
+            appIn.flip();
+        }
+    }
+
+    private int readSocket() throws IOException {
+        netIn.compact();
+        try {
+            return channel.read(netIn);
+        } finally {
+            netIn.flip();
+        }
+    }
+
+    private static int copy(ByteBuffer from, ByteBuffer to) {
+        int n = Math.min(from.remaining(), to.remaining());
+        to.put(to.position(), from, from.position(), n).position(to.position() + n);
+        from.position(from.position() + n);
+        return n;
+    }
+
+    /**
+     * An {@link IOException} that says, in words, why TLS failed. The engine has an alert for the
+     * peer by now; it goes out first, so that the peer learns why too, not just that the line dropped.
+     */
+    private IOException failure(SSLException e) {
+        try {
+            engine.closeOutbound();
+            netOut.compact();
+            try {
+                engine.wrap(NOTHING, netOut);
+            } finally {
+                netOut.flip();
+            }
+            flushOnly();
+        } catch (IOException | RuntimeException ignored) {
+            // the alert is a courtesy: the failure itself is what matters
+        }
+        return new IOException("TLS: " + TlsIdentity.explain(e), e);
+    }
+}
