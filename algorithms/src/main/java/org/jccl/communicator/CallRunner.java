@@ -123,14 +123,13 @@ final class CallRunner {
             throw e;
         }
         ScratchPool used = pool;
-        Signature described = call.signature();
-        String type = described == null ? null : described.typeName();
-        CollectiveEvent event = CollectiveEvent.begin(call.operation(), call.algorithm(), call.bytes(), type, rank, size,
-                seq);
+        CollectiveEvent event = CollectiveEvent.enabled() ? CollectiveEvent.begin(call.operation(), call.algorithm(),
+                call.bytes(), typeName(call), rank, size, seq) : null;
         long started = LOG.debug() ? System.nanoTime() : 0;
         s.onFinish(() -> {
             CollectiveEvent.end(event);
             if (started != 0) {
+                String type = typeName(call);
                 LOG.log(DebugLog.Level.DEBUG, "rank " + rank + ": " + call.operation() + " #" + seq + " ("
                         + call.algorithm() + ", " + call.bytes() + " B" + (type == null ? "" : ", " + type) + ") "
                         + (s.failure() == null ? "took " : "failed after ")
@@ -145,6 +144,12 @@ final class CallRunner {
         });
         status.begin(s, seq);
         return s;
+    }
+
+    /** The data type of {@code call}, or null for a call without one. */
+    private static String typeName(Call call) {
+        Signature s = call.signature();
+        return s == null ? null : s.typeName();
     }
 
     /** What ranks must agree on for {@code call}, or null when nothing is checked. */

@@ -43,12 +43,14 @@ final class CollectiveEvent extends Event {
     @Description("The collective's number on its communicator (a point-to-point call carries the last one's)")
     long sequence;
 
-    /** A started event for the call, or null while recording of this event is off. */
+    /** Whether a recording takes this event now; the caller builds nothing for it otherwise. */
+    static boolean enabled() {
+        return TYPE.isEnabled();
+    }
+
+    /** A started event for the call. */
     static CollectiveEvent begin(String operation, String algorithm, long bytes, String type, int rank, int ranks,
                                  long sequence) {
-        if (!TYPE.isEnabled()) {
-            return null;
-        }
         CollectiveEvent e = new CollectiveEvent();
         e.operation = operation;
         e.algorithm = algorithm;

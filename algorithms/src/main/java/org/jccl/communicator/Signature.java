@@ -25,9 +25,11 @@ record Signature(int operation, int algorithm, long count, int type, int op, int
                 counts == null ? 0 : mix(Arrays.hashCode(counts) ^ ((long) counts.length << 32)));
     }
 
+    private static final DataType[] TYPES = DataType.values();
+
     /** The data type's name, or null for a call without one (barrier, the unreduced collectives' bytes). */
     String typeName() {
-        return type < 0 ? null : DataType.values()[type].name();
+        return type < 0 ? null : TYPES[type].name();
     }
 
     /*
