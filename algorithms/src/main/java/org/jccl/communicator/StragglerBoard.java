@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jccl.JcclException;
 import org.jccl.core.CommunicatorStatus;
@@ -27,6 +31,8 @@ import org.jccl.rendezvous.RendezvousStore;
 final class StragglerBoard implements AutoCloseable {
     /** How long the asker waits for answers; only a rank whose process is gone takes it all. */
     static final Duration ANSWER_WINDOW = Duration.ofSeconds(3);
+    /** How much longer than the window the store may take to take the question and hand over the answers. */
+    private static final Duration STORE_SLACK = Duration.ofSeconds(2);
     private static final String ASKS = "stragglers/asks";
     private static final String ASK = "stragglers/ask/";
     /** How long one wait of the answering thread lasts before it waits again. */
@@ -77,14 +83,32 @@ final class StragglerBoard implements AutoCloseable {
      * @param worldRanks the world rank of each of the communicator's ranks
      */
     String report(long jobId, int[] worldRanks, long sequence, String operation) {
-        long asked;
+        // on a thread of its own, so that a store cut off by the network (whose calls wait for the
+        // socket's timeout) cannot hold the failure up past the window
+        CompletableFuture<Answer[]> asking = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                long asked = store.add(ASKS, 1);
+                store.set(ASK + asked, new byte[0]);
+                asking.complete(collect(asked, jobId, worldRanks));
+            } catch (RuntimeException e) {
+                asking.completeExceptionally(e);
+            }
+        }, "jccl-stragglers-ask-r" + worldRank);
+        t.setDaemon(true);
+        t.start();
+        Answer[] answers;
         try {
-            asked = store.add(ASKS, 1);
-            store.set(ASK + asked, new byte[0]);
-        } catch (JcclException e) {
-            return "no report on the other ranks: " + e.getMessage();
+            answers = asking.get(ANSWER_WINDOW.plus(STORE_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return "no report on the other ranks: the store did not answer within "
+                    + ANSWER_WINDOW.plus(STORE_SLACK).toSeconds() + " s (is rank 0's host reachable?)";
+        } catch (ExecutionException e) {
+            return "no report on the other ranks: " + e.getCause().getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no report on the other ranks: interrupted";
         }
-        Answer[] answers = collect(asked, jobId, worldRanks);
         List<Integer> behind = new ArrayList<>();
         List<Integer> silent = new ArrayList<>();
         StringBuilder where = new StringBuilder();
