@@ -107,9 +107,15 @@ public final class TcpRendezvousServer implements AutoCloseable {
             InputStream consumed = new ByteArrayInputStream(new byte[] {(byte) first});
             boolean tlsClient = first == StoreProtocol.TLS_HANDSHAKE_RECORD;
             String who = "a process at " + accepted.getRemoteSocketAddress();
+            // only a jccl rank's failure fails the job, never a stranger's bytes: a rank's TLS hello names
+            // the rank in its server name, and its plain opening has the magic and the rank
             if (tlsClient && tls == null) {
-                failJob(who + " opened a TLS connection to the store, but rank 0, which serves it, has no "
-                        + Configuration.ENV_TLS_CERT + " set: set the TLS files on every rank or on none");
+                int rank = TlsIdentity.rankInHello(raw);
+                if (rank >= 0) {
+                    failJob("rank " + rank + " (" + who + ") opened a TLS connection to the store, but rank 0, which"
+                            + " serves it, has no " + Configuration.ENV_TLS_CERT + " set: set the TLS files on every"
+                            + " rank or on none");
+                }
                 return;
             }
             if (tlsClient) {
@@ -120,8 +126,10 @@ public final class TcpRendezvousServer implements AutoCloseable {
                 try {
                     ssl.startHandshake();
                 } catch (SSLException e) {
-                    failJob((rank[0] >= 0 ? "rank " + rank[0] + " (" + who + ")" : who)
-                            + " failed the TLS handshake with the store: " + TlsIdentity.explain(e));
+                    if (rank[0] >= 0) {
+                        failJob("rank " + rank[0] + " (" + who + ") failed the TLS handshake with the store: "
+                                + TlsIdentity.explain(e));
+                    }
                     return;
                 }
             }

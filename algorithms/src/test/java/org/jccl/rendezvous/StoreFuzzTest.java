@@ -1,6 +1,8 @@
 package org.jccl.rendezvous;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -8,7 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import net.jqwik.api.Arbitraries;
@@ -17,31 +22,57 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.lifecycle.BeforeProperty;
+import org.jccl.spi.TlsIdentity;
+import org.jccl.tck.TestCertificates;
 import org.jccl.tck.TestPorts;
 
 /**
- * The store's request decoder against whatever a client may send: raw bytes, and requests after a
- * proper opening with any op, key length, value length (up to 2^31, negative) and wait, cut off
- * anywhere. The store must answer or drop that one connection, never allocate what a length claims
- * beyond its limit, and go on serving a well-behaved rank.
+ * The store's request decoder and its TLS handshake against whatever a client may send: raw bytes,
+ * a TLS record header followed by anything, and requests after a proper opening with any op, key
+ * length, value length (up to 2^31, negative) and wait, cut off anywhere; to a store with TLS and
+ * one without. The store must answer or drop that one connection, never allocate what a length
+ * claims beyond its limit, never take a stranger for a rank started wrong, and go on serving a
+ * well-behaved rank.
  */
 class StoreFuzzTest {
     private TcpRendezvousServer server;
     private String address;
     private TcpRendezvousClient rank;
 
+    private Path certificates;
+    private TlsIdentity tls;
+
     @BeforeProperty
-    void start() {
-        address = "127.0.0.1:" + TestPorts.freePort();
-        server = TcpRendezvousServer.start(address, null);
-        rank = TcpRendezvousClient.connect(0, address, null, Instant.now().plus(Duration.ofSeconds(10)));
+    void start() throws IOException {
+        certificates = Files.createTempDirectory("store-fuzz");
+        TestCertificates ca = TestCertificates.authority(certificates, "fuzz");
+        TestCertificates.Identity id = ca.issue("rank0");
+        tls = TlsIdentity.load(id.certificate(), id.key(), ca.ca());
     }
 
-    @AfterProperty
+    /** Serves a store, with TLS or not, and connects the rank that must keep being served. */
+    private void serve(boolean withTls) {
+        address = "127.0.0.1:" + TestPorts.freePort();
+        server = TcpRendezvousServer.start(address, null, withTls ? tls : null);
+        rank = TcpRendezvousClient.connect(0, address, null, withTls ? tls : null, Instant.now().plus(Duration.ofSeconds(10)));
+    }
+
+    @AfterTry
     void stop() {
         rank.close();
         server.close();
+    }
+
+    @AfterProperty
+    void removeCertificates() throws IOException {
+        try (var files = Files.list(certificates)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(certificates);
     }
 
     @Provide
@@ -69,11 +100,24 @@ class StoreFuzzTest {
                                 throw new IllegalStateException(e);
                             }
                         }))));
-        return Arbitraries.oneOf(request, Arbitraries.bytes().array(byte[].class).ofMaxSize(300));
+        // a TLS record header (handshake, TLS 1.2) in front of random bytes: what a TLS parser meets first
+        Arbitrary<byte[]> tlsRecord = Arbitraries.bytes().array(byte[].class).ofMaxSize(300).map(body -> {
+            byte[] b = new byte[5 + body.length];
+            b[0] = 0x16;
+            b[1] = 3;
+            b[2] = 3;
+            b[3] = (byte) (body.length >> 8);
+            b[4] = (byte) body.length;
+            System.arraycopy(body, 0, b, 5, body.length);
+            return b;
+        });
+        return Arbitraries.oneOf(request, tlsRecord, Arbitraries.bytes().array(byte[].class).ofMaxSize(300));
     }
 
     @Property(tries = 100)
-    void anythingAClientSendsLeavesTheStoreServingTheRanks(@ForAll("requests") byte[] sent) throws Exception {
+    void anythingAClientSendsLeavesTheStoreServingTheRanks(@ForAll("requests") byte[] sent, @ForAll boolean withTls)
+            throws Exception {
+        serve(withTls);
         InetSocketAddress a = StoreProtocol.parseAddress(address);
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(a.getHostString(), a.getPort()), 2000);
@@ -90,5 +134,17 @@ class StoreFuzzTest {
         byte[] value = ("v" + sent.length).getBytes(StandardCharsets.UTF_8);
         rank.set("fuzz", value);
         assertArrayEquals(value, rank.get("fuzz", Instant.now().plus(Duration.ofSeconds(5))));
+        // a stranger's bytes are not a rank started wrong, but a jccl rank's plain opening to a store that
+        // requires TLS is: only that fails the job
+        ByteBuffer head = ByteBuffer.wrap(sent);
+        boolean rankWithoutTls = withTls && sent.length >= 9 && head.getInt(0) == StoreProtocol.MAGIC
+                && head.get(4) == StoreProtocol.VERSION;
+        if (rankWithoutTls) {
+            String failure = new String(rank.get(RendezvousStore.FAILURE, Instant.now()), StandardCharsets.UTF_8);
+            assertTrue(failure.contains("without TLS"), failure);
+        } else {
+            assertThrows(KeyTimeout.class, () -> rank.get(RendezvousStore.FAILURE, Instant.now()),
+                    () -> new String(rank.get(RendezvousStore.FAILURE, Instant.now()), StandardCharsets.UTF_8));
+        }
     }
 }

@@ -23,6 +23,8 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIMatcher;
@@ -50,6 +52,7 @@ public final class TlsIdentity {
     /** A client's server name indication is {@code rank-N.jccl}: its rank, for the server's messages. */
     private static final String RANK_NAME_PREFIX = "rank-";
     private static final String RANK_NAME_SUFFIX = ".jccl";
+    private static final Pattern RANK_NAME = Pattern.compile("rank-[0-9]{1,9}\\.jccl");
 
     private final SSLContext context;
     private final X509Certificate certificate;
@@ -150,6 +153,21 @@ public final class TlsIdentity {
         }));
         s.setSSLParameters(p);
         return s;
+    }
+
+    /**
+     * The rank a jccl TLS hello names, read from {@code in} after its first byte, or -1 when the
+     * bytes are no such hello (a stranger's). Reads one TLS record at most.
+     */
+    public static int rankInHello(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(4); // version (2), length (2): the type byte was read already
+        if (head.length < 4) {
+            return -1;
+        }
+        int length = ((head[2] & 0xff) << 8) | (head[3] & 0xff);
+        String record = new String(in.readNBytes(Math.min(length, 1 << 14)), StandardCharsets.ISO_8859_1);
+        Matcher m = RANK_NAME.matcher(record);
+        return m.find() ? rankOf(m.group()) : -1;
     }
 
     private static int rankOf(String name) {

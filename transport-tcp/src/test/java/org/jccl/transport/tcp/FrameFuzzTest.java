@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,14 +32,16 @@ import org.jccl.JcclException;
 import org.jccl.rendezvous.MemoryRendezvousStore;
 import org.jccl.rendezvous.StoreBootstrap;
 import org.jccl.spi.Placement;
+import org.jccl.spi.TlsIdentity;
 import org.jccl.spi.Transport;
+import org.jccl.tck.TestCertificates;
 import org.jccl.tck.TestContexts;
 import org.jccl.tck.TransportSuite.Done;
 
 /**
  * The tcp frame decoder against whatever a peer may send: random frames (any type, any length up
- * to 2^63, truncated, replayed) from a process that passed the handshake as rank 1, and raw bytes
- * from a stranger that did not. Rank 0's transport must never crash or hang: each try ends with the
+ * to 2^63, truncated, replayed) from a process that passed the handshake as rank 1, raw bytes from
+ * a stranger that did not, and TLS records with random bodies at a job that runs TLS. Rank 0's transport must never crash or hang: each try ends with the
  * receive rank 0 posted either matched by a well-formed message or failed with a clear error that
  * names rank 1, within the timeout, and the transport closes cleanly.
  */
@@ -162,6 +166,54 @@ class FrameFuzzTest {
         in.readFully(new byte[Frame.HEADER_BYTES]); // WELCOME
         rank0 = opening.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return ch;
+    }
+
+    @Property(tries = 25)
+    void bytesFromAStrangerNeverReachAJobOverTls(@ForAll("tlsGarbage") byte[] garbage) throws Exception {
+        Path dir = Files.createTempDirectory("fuzz-tls");
+        try {
+            TestCertificates ca = TestCertificates.authority(dir, "fuzz");
+            TlsIdentity[] ids = new TlsIdentity[2];
+            for (int r = 0; r < 2; r++) {
+                TestCertificates.Identity id = ca.issue("rank" + r);
+                ids[r] = TlsIdentity.load(id.certificate(), id.key(), ca.ca());
+            }
+            List<Transport> ts = TcpTlsTest.open(ids, TIMEOUT);
+            try {
+                String d = ts.get(0).describe();
+                String port = d.substring(d.indexOf("127.0.0.1:") + 10, d.indexOf(','));
+                try (SocketChannel stranger = SocketChannel.open(new InetSocketAddress("127.0.0.1", Integer.parseInt(port)))) {
+                    write(stranger, ByteBuffer.wrap(garbage));
+                }
+                Done sent = new Done();
+                Done got = new Done();
+                ByteBuffer in = ByteBuffer.allocateDirect(4);
+                ts.get(1).recv(0, TAG, in, got);
+                ts.get(0).send(1, TAG, ByteBuffer.allocate(4).putInt(0, 42), sent);
+                sent.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                got.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(42, in.getInt(0));
+            } finally {
+                ts.forEach(Transport::close);
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /** Raw bytes, and TLS records (handshake, alert, data) with random bodies. */
+    @Provide
+    Arbitrary<byte[]> tlsGarbage() {
+        Arbitrary<byte[]> body = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
+        Arbitrary<byte[]> record = Combinators.combine(Arbitraries.of((byte) 0x14, (byte) 0x15, (byte) 0x16, (byte) 0x17),
+                body).as((type, b) -> ByteBuffer.allocate(5 + b.length).put(type).put((byte) 3).put((byte) 3)
+                        .putShort((short) b.length).put(b).array());
+        return Arbitraries.oneOf(record, body);
     }
 
     private static void write(SocketChannel ch, ByteBuffer b) throws IOException {

@@ -136,6 +136,20 @@ class TcpTlsTest {
     }
 
     @Test
+    void tlsRanksWithARankZeroWithoutTlsFailTheJobOnEveryRankAtOnce() {
+        List<String> failures = job((rank, b) -> {
+            if (rank != 0) {
+                TestCertificates.Identity id = ca.issue("rank" + rank);
+                b.tls(id.certificate(), id.key(), ca.ca());
+            }
+        });
+        assertTrue(failures.get(0).contains("opened a TLS connection to the store, but rank 0"), failures.get(0));
+        for (int r : new int[] {1, 2}) {
+            assertTrue(failures.get(r).contains("TLS with the store"), failures.get(r));
+        }
+    }
+
+    @Test
     void theThreeVariablesSetTlsAndGoTogether() {
         TestCertificates.Identity id = ca.issue("rank0");
         Map<String, String> env = Map.of("JCCL_RANK", "0", "JCCL_SIZE", "1", "JCCL_TLS_CERT", id.certificate().toString(),
@@ -186,7 +200,8 @@ class TcpTlsTest {
         return e.getCause() instanceof IllegalStateException i && i.getCause() instanceof ExecutionException x ? x : e;
     }
 
-    private static List<Transport> open(TlsIdentity[] ids, Duration timeout) throws Exception {
+    /** Opens one transport per identity (null: no TLS), ranks as threads. */
+    static List<Transport> open(TlsIdentity[] ids, Duration timeout) throws Exception {
         TcpTransportProvider provider = new TcpTransportProvider();
         String store = "tls-" + System.nanoTime();
         long job = System.nanoTime();
