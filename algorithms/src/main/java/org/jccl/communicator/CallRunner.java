@@ -1,13 +1,11 @@
 package org.jccl.communicator;
 
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import org.jccl.Configuration;
 import org.jccl.JcclException;
 import org.jccl.core.CommunicatorStatus;
-import org.jccl.core.DebugLog;
 import org.jccl.core.Schedule;
 import org.jccl.core.ScheduleRunner;
 import org.jccl.core.ScheduleTimeout;
@@ -26,7 +24,6 @@ import org.jccl.spi.Transport;
  * things, and with the ranks that never reached the collective named where it timed out.
  */
 final class CallRunner {
-    private static final DebugLog LOG = DebugLog.of(CallRunner.class);
     private static final boolean CHECK_ARGUMENTS = Boolean.parseBoolean(
             System.getProperty(Configuration.PROP_CHECK_ARGUMENTS, "true"));
 
@@ -123,17 +120,10 @@ final class CallRunner {
             throw e;
         }
         ScratchPool used = pool;
-        CollectiveEvent event = CollectiveEvent.enabled() ? CollectiveEvent.begin(call.operation(), call.algorithm(),
-                call.bytes(), typeName(call), rank, size, seq) : null;
-        long started = LOG.debug() ? System.nanoTime() : 0;
+        CallRecord record = CallRecord.start(call, rank, size, seq);
         s.onFinish(() -> {
-            CollectiveEvent.end(event);
-            if (started != 0) {
-                String type = typeName(call);
-                LOG.log(DebugLog.Level.DEBUG, "rank " + rank + ": " + call.operation() + " #" + seq + " ("
-                        + call.algorithm() + ", " + call.bytes() + " B" + (type == null ? "" : ", " + type) + ") "
-                        + (s.failure() == null ? "took " : "failed after ")
-                        + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e3) + " µs");
+            if (record != null) {
+                record.end(s.failure());
             }
             status.end();
             scratch.add(used);
@@ -144,12 +134,6 @@ final class CallRunner {
         });
         status.begin(s, seq);
         return s;
-    }
-
-    /** The data type of {@code call}, or null for a call without one. */
-    private static String typeName(Call call) {
-        Signature s = call.signature();
-        return s == null ? null : s.typeName();
     }
 
     /** What ranks must agree on for {@code call}, or null when nothing is checked. */
