@@ -51,7 +51,7 @@ final class CallRunner {
         this.chunkBytes = chunkBytes;
         this.membership = membership;
         this.runner = new ScheduleRunner(transport.progress(), "jccl-progress-r" + rank);
-        membership.join(status);
+        membership.join(status, transport);
     }
 
     /** What the communicator is doing now, for deadline dumps. */

@@ -1,6 +1,7 @@
 package org.jccl.communicator;
 
 import org.jccl.core.CommunicatorStatus;
+import org.jccl.spi.Transport;
 
 /**
  * A communicator's place on its process's {@link StragglerBoard}: its job id, and the world rank of
@@ -27,10 +28,10 @@ record Membership(StragglerBoard board, long jobId, int[] worldRanks) {
         return new Membership(board, job, ranks);
     }
 
-    /** Starts answering for the communicator whose state {@code status} holds. */
-    void join(CommunicatorStatus status) {
+    /** Starts answering for the communicator whose state {@code status} holds, over {@code transport}. */
+    void join(CommunicatorStatus status, Transport transport) {
         if (board != null) {
-            board.register(jobId, status);
+            board.register(jobId, status, transport::lostPeers);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jccl.JcclException;
 import org.jccl.core.CommunicatorStatus;
 import org.jccl.rendezvous.KeyTimeout;
@@ -43,7 +44,7 @@ final class StragglerBoard implements AutoCloseable {
     private final int worldRank;
     private final RendezvousStore store;
     private final RendezvousStore listening;
-    private final Map<Long, CommunicatorStatus> communicators = new ConcurrentHashMap<>();
+    private final Map<Long, Watched> communicators = new ConcurrentHashMap<>();
     private final Thread answering;
     private volatile boolean closed;
 
@@ -66,9 +67,13 @@ final class StragglerBoard implements AutoCloseable {
         return new StragglerBoard(worldRank, store, listen.get());
     }
 
-    /** Answers for the communicator {@code jobId} from now on, with what {@code status} holds. */
-    void register(long jobId, CommunicatorStatus status) {
-        communicators.put(jobId, status);
+    /** A communicator answered for: what it does, and which of its peers its transport has lost. */
+    private record Watched(CommunicatorStatus status, Supplier<List<Integer>> lostPeers) {
+    }
+
+    /** Answers for the communicator {@code jobId} from now on, with what {@code status} and {@code lostPeers} hold. */
+    void register(long jobId, CommunicatorStatus status, Supplier<List<Integer>> lostPeers) {
+        communicators.put(jobId, new Watched(status, lostPeers));
     }
 
     /** Stops answering for {@code jobId}, which has closed. */
@@ -129,6 +134,12 @@ final class StragglerBoard implements AutoCloseable {
             out.append("ranks ").append(behind).append(" did not reach collective #").append(sequence).append(" (")
                     .append(operation).append(")").append(where);
         }
+        for (int r = 0; r < answers.length; r++) {
+            if (answers[r] != null && !answers[r].lost.isEmpty()) {
+                out.append("; rank ").append(r).append(" lost its connection to ranks [")
+                        .append(answers[r].lost.replace(",", ", ")).append(']');
+            }
+        }
         if (!silent.isEmpty()) {
             out.append("; ranks ").append(silent).append(" did not answer within ")
                     .append(ANSWER_WINDOW.toSeconds()).append(" s (their processes are gone or stopped, or their connections to the store are lost)");
@@ -176,16 +187,19 @@ final class StragglerBoard implements AutoCloseable {
     /** The line of {@code jobId} in a rank's answer, or an answer saying it has no such communicator. */
     private static Answer parse(byte[] v, long jobId) {
         for (String line : new String(v, StandardCharsets.UTF_8).split("\n")) {
-            String[] f = line.split("\t", 4);
-            if (f.length == 4 && Long.parseLong(f[0]) == jobId) {
-                return new Answer(Long.parseLong(f[1]), f[2], f[3]);
+            String[] f = line.split("\t", 5);
+            if (f.length == 5 && Long.parseLong(f[0]) == jobId) {
+                return new Answer(Long.parseLong(f[1]), f[2], f[4], f[3]);
             }
         }
-        return new Answer(0, null, null);
+        return new Answer(0, null, null, "");
     }
 
-    /** One rank's line about the communicator: the last collective it entered, and what it does now (null: closed it). */
-    private record Answer(long sequence, String operation, String now) {
+    /**
+     * One rank's line about the communicator: the last collective it entered, what it does now (null:
+     * it closed the communicator), and the peers it lost, comma-separated.
+     */
+    private record Answer(long sequence, String operation, String now, String lost) {
         String describe() {
             if (now == null) {
                 return " has closed this communicator";
@@ -211,9 +225,10 @@ final class StragglerBoard implements AutoCloseable {
                 return; // closed, or the store is gone: there is nobody left to ask
             }
             StringBuilder s = new StringBuilder();
-            communicators.forEach((job, status) -> s.append(job).append('\t').append(status.lastSequence())
-                    .append('\t').append(status.lastOperation()).append('\t')
-                    .append(status.describe().replace('\n', ' ')).append('\n'));
+            communicators.forEach((job, w) -> s.append(job).append('\t').append(w.status.lastSequence())
+                    .append('\t').append(w.status.lastOperation()).append('\t')
+                    .append(w.lostPeers.get().stream().map(String::valueOf).collect(Collectors.joining(",")))
+                    .append('\t').append(w.status.describe().replace('\n', ' ').replace('\t', ' ')).append('\n'));
             try {
                 listening.set(key(next, worldRank), s.toString().getBytes(StandardCharsets.UTF_8));
             } catch (JcclException e) {

@@ -1,6 +1,7 @@
 package org.jccl.spi;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.jccl.JcclException;
 
 /**
@@ -65,6 +66,14 @@ public interface Transport extends AutoCloseable {
      */
     default boolean staysOnMachine(int peer) {
         return false;
+    }
+
+    /**
+     * The peers whose connection this transport has lost (they failed or left, or the connection
+     * broke), for the report a timeout makes; callable from any thread, exact only eventually.
+     */
+    default List<Integer> lostPeers() {
+        return List.of();
     }
 
     /** What this transport is, for the log line of a new communicator: its address, what it chose. */

@@ -322,6 +322,18 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     }
 
     @Override
+    public List<Integer> lostPeers() {
+        List<Integer> lost = new ArrayList<>();
+        for (int p = 0; p < size; p++) {
+            PeerConnection c = peers[p];
+            if (c != null && c.isClosed()) {
+                lost.add(p);
+            }
+        }
+        return lost;
+    }
+
+    @Override
     public String describe() {
         int near = 0;
         for (boolean b : onMachine) {

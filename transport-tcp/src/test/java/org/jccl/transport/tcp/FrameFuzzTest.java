@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -49,6 +50,10 @@ class FrameFuzzTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int TAG = 9;
     private static final int RECV_BYTES = 64;
+    /** What a try may allocate in all: the test's own frames and futures, and frames of the control limit. */
+    private static final long ALLOCATION_BOUND = 16L << 20;
+    private static final com.sun.management.ThreadMXBean ALLOCATIONS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private Transport rank0;
     /** Where rank 0 listens, for strangers. */
@@ -100,6 +105,7 @@ class FrameFuzzTest {
         try (SocketChannel peer = connectAsRank1()) {
             Done got = new Done();
             rank0.recv(1, TAG, ByteBuffer.allocateDirect(RECV_BYTES), got);
+            long allocated = ALLOCATIONS.getTotalThreadAllocatedBytes();
             for (RawFrame f : frames) {
                 write(peer, f.bytes());
             }
@@ -120,6 +126,9 @@ class FrameFuzzTest {
                 assertTrue(!closeAfter, "the receive neither matched nor failed after the peer closed its side");
                 Statistics.collect("still waiting");
             }
+            // whatever lengths the frames claimed (up to 2^63), this JVM took no more than a few frames' worth
+            long took = ALLOCATIONS.getTotalThreadAllocatedBytes() - allocated;
+            assertTrue(took < ALLOCATION_BOUND, "the frames made this JVM allocate " + took + " B");
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jccl.JcclException;
@@ -162,6 +163,17 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
     @Override
     public boolean staysOnMachine(int peer) {
         return lanes.has(peer);
+    }
+
+    @Override
+    public List<Integer> lostPeers() {
+        List<Integer> lost = new ArrayList<>();
+        for (int p = 0; p < size; p++) {
+            if (p != rank && ledger.gone(p)) {
+                lost.add(p);
+            }
+        }
+        return lost;
     }
 
     @Override
