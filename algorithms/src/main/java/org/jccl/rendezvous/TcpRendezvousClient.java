@@ -65,7 +65,17 @@ public final class TcpRendezvousClient implements RendezvousStore {
                     io = ssl;
                 }
                 TcpRendezvousClient c = new TcpRendezvousClient(rank, hostPort, io);
-                c.handshake(secret);
+                try {
+                    c.handshake(secret);
+                } catch (IOException e) {
+                    if (tls == null) {
+                        throw e;
+                    }
+                    // with TLS 1.3 the client's handshake ends before the server has checked its certificate:
+                    // a store that then drops the line refused it, and waiting will not change that
+                    throw new SSLException("the store closed the connection after the TLS handshake (" + e
+                            + "): did it refuse this rank's certificate?", e);
+                }
                 return c;
             } catch (SSLException e) {
                 closeQuietly(s);

@@ -36,6 +36,7 @@ final class TlsWire implements Wire {
     private ByteBuffer appIn;
     private ByteBuffer netOut;
     private boolean handshaken;
+    private IOException failed;
 
     TlsWire(SocketChannel channel, SSLEngine engine) throws IOException {
         this.channel = channel;
@@ -53,6 +54,7 @@ final class TlsWire implements Wire {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        failedBefore();
         int total = 0;
         boolean ended = false;
         try {
@@ -101,6 +103,7 @@ final class TlsWire implements Wire {
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        failedBefore();
         try {
             if (!flush() || !handshaken) {
                 return 0;
@@ -148,6 +151,7 @@ final class TlsWire implements Wire {
     /** Writes the ciphertext left over, then moves the handshake on as far as it goes now. */
     @Override
     public boolean flush() throws IOException {
+        failedBefore();
         try {
             if (!handshaken) {
                 handshake();
@@ -167,8 +171,26 @@ final class TlsWire implements Wire {
         return true;
     }
 
-    /** Moves the handshake on; false when it has to wait for the peer or the socket. */
+    /**
+     * Moves the handshake on; false when it has to wait for the peer or the socket. A connection that
+     * fails meanwhile fails as TLS's: a peer without TLS, refusing what it read, may just hang up.
+     */
     private boolean handshake() throws IOException {
+        try {
+            return handshakeSteps();
+        } catch (SSLException e) {
+            throw e;
+        } catch (IOException e) {
+            if (failed == null) {
+                failed = new IOException(e.getMessage() != null && e.getMessage().startsWith("TLS:") ? e.getMessage()
+                        : "TLS: the connection failed during the TLS handshake (" + e + "); does the peer have"
+                        + " JCCL_TLS_CERT, JCCL_TLS_KEY and JCCL_TLS_CA set?", e);
+            }
+            throw failed;
+        }
+    }
+
+    private boolean handshakeSteps() throws IOException {
         while (true) {
             switch (engine.getHandshakeStatus()) {
                 case NOT_HANDSHAKING, FINISHED -> {
@@ -261,6 +283,9 @@ final class TlsWire implements Wire {
      * peer by now; it goes out first, so that the peer learns why too, not just that the line dropped.
      */
     private IOException failure(SSLException e) {
+        if (failed != null) {
+            return failed;
+        }
         try {
             engine.closeOutbound();
             netOut.compact();
@@ -273,6 +298,14 @@ final class TlsWire implements Wire {
         } catch (IOException | RuntimeException ignored) {
             // the alert is a courtesy: the failure itself is what matters
         }
-        return new IOException("TLS: " + TlsIdentity.explain(e), e);
+        failed = new IOException("TLS: " + TlsIdentity.explain(e), e);
+        return failed;
+    }
+
+    /** After a failure the engine is closed, and would pass for idle: every later call says why it failed. */
+    private void failedBefore() throws IOException {
+        if (failed != null) {
+            throw failed;
+        }
     }
 }
