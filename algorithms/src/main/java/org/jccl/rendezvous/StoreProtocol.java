@@ -25,8 +25,6 @@ import java.net.URISyntaxException;
 final class StoreProtocol {
     static final int MAGIC = 0x4A435354; // "JCST"
     static final byte VERSION = 2;
-    /** The first byte of a TLS handshake record: a client that opens with it speaks TLS. */
-    static final int TLS_HANDSHAKE_RECORD = 0x16;
     static final byte SECRET_NONE = 0;
     static final byte SECRET_REQUIRED = 1;
     static final byte TLS_REQUIRED = 2;

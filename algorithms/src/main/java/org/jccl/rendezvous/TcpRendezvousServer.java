@@ -105,7 +105,7 @@ public final class TcpRendezvousServer implements AutoCloseable {
                 return;
             }
             InputStream consumed = new ByteArrayInputStream(new byte[] {(byte) first});
-            boolean tlsClient = first == StoreProtocol.TLS_HANDSHAKE_RECORD;
+            boolean tlsClient = first == TlsIdentity.HANDSHAKE_RECORD;
             String who = "a process at " + accepted.getRemoteSocketAddress();
             // only a jccl rank's failure fails the job, never a stranger's bytes: a rank's TLS hello names
             // the rank in its server name, and its plain opening has the magic and the rank

@@ -12,8 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import net.jqwik.api.Arbitraries;
@@ -41,13 +39,12 @@ class StoreFuzzTest {
     private String address;
     private TcpRendezvousClient rank;
 
-    private Path certificates;
+    private TestCertificates ca;
     private TlsIdentity tls;
 
     @BeforeProperty
-    void start() throws IOException {
-        certificates = Files.createTempDirectory("store-fuzz");
-        TestCertificates ca = TestCertificates.authority(certificates, "fuzz");
+    void start() {
+        ca = TestCertificates.temporary("store-fuzz");
         TestCertificates.Identity id = ca.issue("rank0");
         tls = TlsIdentity.load(id.certificate(), id.key(), ca.ca());
     }
@@ -66,13 +63,8 @@ class StoreFuzzTest {
     }
 
     @AfterProperty
-    void removeCertificates() throws IOException {
-        try (var files = Files.list(certificates)) {
-            for (Path f : files.toList()) {
-                Files.delete(f);
-            }
-        }
-        Files.delete(certificates);
+    void removeCertificates() {
+        ca.close();
     }
 
     @Provide

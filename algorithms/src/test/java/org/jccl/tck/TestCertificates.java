@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -31,7 +32,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * jccl: its own certificate, and certificates it signs for ranks (valid ones, expired ones), each
  * with an unencrypted PKCS#8 key. EC P-256 keys, which are quick to make.
  */
-public final class TestCertificates {
+public final class TestCertificates implements AutoCloseable {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A rank's files. */
@@ -39,12 +40,15 @@ public final class TestCertificates {
     }
 
     private final Path dir;
+    /** Whether {@link #close} deletes the directory: it made it itself. */
+    private final boolean ownsDirectory;
     private final String name;
     private final KeyPair caKeys;
     private final Path caFile;
 
-    private TestCertificates(Path dir, String name) {
+    private TestCertificates(Path dir, String name, boolean ownsDirectory) {
         this.dir = dir;
+        this.ownsDirectory = ownsDirectory;
         this.name = name;
         this.caKeys = keys();
         X500Principal subject = new X500Principal("CN=" + name);
@@ -55,7 +59,32 @@ public final class TestCertificates {
 
     /** A new authority called {@code name}, its files in {@code dir}. */
     public static TestCertificates authority(Path dir, String name) {
-        return new TestCertificates(dir, name);
+        return new TestCertificates(dir, name, false);
+    }
+
+    /** A new authority called {@code name}, its files in a temporary directory that {@link #close} deletes. */
+    public static TestCertificates temporary(String name) {
+        try {
+            return new TestCertificates(Files.createTempDirectory("jccl-" + name), name, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes the files, with the directory, when this authority made the directory itself. */
+    @Override
+    public void close() {
+        if (!ownsDirectory) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+            Files.delete(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The authority's certificate: the CA bundle every rank trusts. */

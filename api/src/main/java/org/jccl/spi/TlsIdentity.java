@@ -47,6 +47,8 @@ import org.jccl.Configuration;
  * provider.
  */
 public final class TlsIdentity {
+    /** The first byte of a TLS handshake record: a peer whose first byte it is speaks TLS. */
+    public static final int HANDSHAKE_RECORD = 0x16;
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     private static final String PREFERRED_SUITE = "TLS_AES_128_GCM_SHA256";
     /** A client's server name indication is {@code rank-N.jccl}: its rank, for the server's messages. */

@@ -9,6 +9,7 @@ import java.util.List;
 import org.jccl.JcclException;
 import org.jccl.spi.ConnectionEvent;
 import org.jccl.spi.SecretProof;
+import org.jccl.spi.TlsIdentity;
 
 /**
  * One TCP connection to one peer, on a non-blocking socket: the handshake, the frame decoder and
@@ -22,9 +23,6 @@ import org.jccl.spi.SecretProof;
  * ({@link FrameQueue}); what the socket does not take waits until it is writable.
  */
 final class PeerConnection implements MessageMatcher.Wire {
-    /** The first byte of a TLS handshake record, which a TLS peer opens with. */
-    private static final int TLS_HANDSHAKE_RECORD = 0x16;
-
     private static final String PURPOSE = "jccl-tcp";
     /** Payloads at least this long are read straight into the posted receive window. */
     private static final int DIRECT_READ_MIN = 8 * 1024;
@@ -297,7 +295,7 @@ final class PeerConnection implements MessageMatcher.Wire {
         long length = header.getLong();
         long check = header.getLong();
         header.clear();
-        if (magic >>> 24 == TLS_HANDSHAKE_RECORD && !open) {
+        if (magic >>> 24 == TlsIdentity.HANDSHAKE_RECORD && !open) {
             throw new ProtocolError("the peer speaks TLS and this rank does not: set JCCL_TLS_CERT, JCCL_TLS_KEY and"
                     + " JCCL_TLS_CA on every rank or on none");
         }

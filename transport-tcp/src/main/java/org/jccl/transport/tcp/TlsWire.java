@@ -111,13 +111,7 @@ final class TlsWire implements Wire {
             long taken = 0;
             // records until the buffer is full or the sources are empty, then one write for all of them
             while (true) {
-                netOut.compact();
-                SSLEngineResult r;
-                try {
-                    r = engine.wrap(srcs, offset, length, netOut);
-                } finally {
-                    netOut.flip();
-                }
+                SSLEngineResult r = wrap(srcs, offset, length);
                 if (r.getStatus() == Status.CLOSED) {
                     throw new IOException("TLS: the connection was closed");
                 }
@@ -204,13 +198,7 @@ final class TlsWire implements Wire {
                     }
                 }
                 case NEED_WRAP -> {
-                    netOut.compact();
-                    SSLEngineResult r;
-                    try {
-                        r = engine.wrap(NOTHING, netOut);
-                    } finally {
-                        netOut.flip();
-                    }
+                    SSLEngineResult r = wrap(NOTHING, 0, 1);
                     if (r.getStatus() == Status.BUFFER_OVERFLOW) {
                         if (!flushOnly()) {
                             return false;
@@ -244,6 +232,16 @@ final class TlsWire implements Wire {
 
     private static boolean needsHandshake(HandshakeStatus s) {
         return s != HandshakeStatus.NOT_HANDSHAKING && s != HandshakeStatus.FINISHED;
+    }
+
+    /** Encrypts from {@code srcs} into what room the ciphertext buffer has. */
+    private SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length) throws SSLException {
+        netOut.compact();
+        try {
+            return engine.wrap(srcs, offset, length, netOut);
+        } finally {
+            netOut.flip();
+        }
     }
 
     private SSLEngineResult unwrap() throws SSLException {
@@ -288,12 +286,7 @@ final class TlsWire implements Wire {
         }
         try {
             engine.closeOutbound();
-            netOut.compact();
-            try {
-                engine.wrap(NOTHING, netOut);
-            } finally {
-                netOut.flip();
-            }
+            wrap(NOTHING, 0, 1);
             flushOnly();
         } catch (IOException | RuntimeException ignored) {
             // the alert is a courtesy: the failure itself is what matters

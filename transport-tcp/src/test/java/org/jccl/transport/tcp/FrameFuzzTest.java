@@ -10,8 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -179,9 +177,7 @@ class FrameFuzzTest {
 
     @Property(tries = 25)
     void bytesFromAStrangerNeverReachAJobOverTls(@ForAll("tlsGarbage") byte[] garbage) throws Exception {
-        Path dir = Files.createTempDirectory("fuzz-tls");
-        try {
-            TestCertificates ca = TestCertificates.authority(dir, "fuzz");
+        try (TestCertificates ca = TestCertificates.temporary("fuzz-tls")) {
             TlsIdentity[] ids = new TlsIdentity[2];
             for (int r = 0; r < 2; r++) {
                 TestCertificates.Identity id = ca.issue("rank" + r);
@@ -205,13 +201,6 @@ class FrameFuzzTest {
             } finally {
                 ts.forEach(Transport::close);
             }
-        } finally {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            Files.delete(dir);
         }
     }
 

@@ -90,6 +90,26 @@ final class PeerLedger {
         return gone[peer];
     }
 
+    /** The peers that failed or left, in rank order (read from any thread for the straggler report). */
+    List<Integer> gonePeers() {
+        List<Integer> out = new ArrayList<>();
+        for (int p = 0; p < gone.length; p++) {
+            if (gone[p]) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** How many peers failed or left. */
+    int goneCount() {
+        int n = 0;
+        for (boolean g : gone) {
+            n += g ? 1 : 0;
+        }
+        return n;
+    }
+
     /** The peer failed or left: nothing more is posted with it. */
     void markGone(int peer) {
         gone[peer] = true;

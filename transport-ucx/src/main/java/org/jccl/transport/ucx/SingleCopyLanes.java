@@ -34,6 +34,15 @@ final class SingleCopyLanes {
         from[peer] = mine > 0 && theirs > 0 && here.sameMachine(there) ? Math.max(mine, theirs) : 0;
     }
 
+    /** How many peers have a single-copy endpoint. */
+    int count() {
+        int n = 0;
+        for (int f : from) {
+            n += f > 0 ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Whether {@code peer} has a single-copy endpoint. */
     boolean has(int peer) {
         return from[peer] > 0;

@@ -167,23 +167,13 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
 
     @Override
     public List<Integer> lostPeers() {
-        List<Integer> lost = new ArrayList<>();
-        for (int p = 0; p < size; p++) {
-            if (p != rank && ledger.gone(p)) {
-                lost.add(p);
-            }
-        }
-        return lost;
+        return ledger.gonePeers();
     }
 
     @Override
     public String describe() {
-        int near = 0;
-        for (int p = 0; p < size; p++) {
-            near += p != rank && lanes.has(p) ? 1 : 0;
-        }
         String tls = System.getenv("UCX_TLS");
-        return "UCX_TLS=" + (tls == null ? "(UCX's choice)" : tls) + ", single-copy lane to " + near + " of "
+        return "UCX_TLS=" + (tls == null ? "(UCX's choice)" : tls) + ", single-copy lane to " + lanes.count() + " of "
                 + (size - 1) + " peers";
     }
 
@@ -535,12 +525,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         }
         // why its job broke, if it did
         String why = failure == null ? "" : failure.getMessage();
-        int[] left = {0};
-        for (int p = 0; p < size; p++) {
-            if (p != rank && !ledger.gone(p)) {
-                left[0]++;
-            }
-        }
+        int[] left = {size - 1 - ledger.goneCount()};
         if (left[0] == 0) {
             said.complete(null);
             return;
@@ -599,12 +584,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
 
     /** True when every peer has said goodbye or is gone. */
     private boolean everyPeerLeft() {
-        for (int p = 0; p < size; p++) {
-            if (p != rank && !ledger.gone(p)) {
-                return false;
-            }
-        }
-        return true;
+        return ledger.goneCount() == size - 1;
     }
 
     /** A peer that failed without closing in order: only a forced close ends its endpoint. */
