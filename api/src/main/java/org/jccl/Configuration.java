@@ -34,6 +34,15 @@ public final class Configuration {
     public static final String ENV_TLS_KEY = "JCCL_TLS_KEY";
     /** The CA bundle (PEM) that must have signed every rank's certificate. */
     public static final String ENV_TLS_CA = "JCCL_TLS_CA";
+    /**
+     * Which TLS implementation the tcp transport's data connections use: {@code openssl} (BoringSSL
+     * through netty-tcnative, three times the JDK's cipher rate; fails when it is not on the class
+     * path), {@code jdk}, or {@code auto}, the default: OpenSSL when it loads, else the JDK. The
+     * store's connections always use the JDK's.
+     */
+    public static final String ENV_TLS_PROVIDER = "JCCL_TLS_PROVIDER";
+    /** System property with the same meaning as {@link #ENV_TLS_PROVIDER}; it wins over the variable. */
+    public static final String PROP_TLS_PROVIDER = "jccl.tls.provider";
     /** Prefix of the per-collective algorithm overrides, e.g. {@code JCCL_ALGO_ALLREDUCE=ring}. */
     public static final String ENV_ALGO_PREFIX = "JCCL_ALGO_";
     /**

@@ -43,8 +43,9 @@ import org.jccl.Configuration;
  * unencrypted PKCS#8 key ({@code JCCL_TLS_KEY}) and the CA bundle that signed every rank's
  * certificate ({@code JCCL_TLS_CA}). Every connection, the store's and the tcp transport's, asks the
  * other side for a certificate that bundle signed and that has not expired; there is no host name
- * to check, since ranks are named by rank, not by host. TLS 1.3 and 1.2 only, with the JDK's own
- * provider.
+ * to check, since ranks are named by rank, not by host. TLS 1.3 and 1.2 only. The store's
+ * connections use the JDK's own provider; a transport may build its engines with another from
+ * {@link #privateKey()}, {@link #certificateChain()} and {@link #authorities()}.
  */
 public final class TlsIdentity {
     /** The first byte of a TLS handshake record: a peer whose first byte it is speaks TLS. */
@@ -57,11 +58,16 @@ public final class TlsIdentity {
     private static final Pattern RANK_NAME = Pattern.compile("rank-[0-9]{1,9}\\.jccl");
 
     private final SSLContext context;
-    private final X509Certificate certificate;
+    private final PrivateKey privateKey;
+    private final List<X509Certificate> chain;
+    private final List<X509Certificate> authorities;
 
-    private TlsIdentity(SSLContext context, X509Certificate certificate) {
+    private TlsIdentity(SSLContext context, PrivateKey privateKey, List<X509Certificate> chain,
+            List<X509Certificate> authorities) {
         this.context = context;
-        this.certificate = certificate;
+        this.privateKey = privateKey;
+        this.chain = List.copyOf(chain);
+        this.authorities = List.copyOf(authorities);
     }
 
     /**
@@ -88,7 +94,7 @@ public final class TlsIdentity {
             tmf.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return new TlsIdentity(context, chain.get(0));
+            return new TlsIdentity(context, privateKey, chain, authorities);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException(Configuration.ENV_TLS_KEY + " " + key + " does not go with "
                     + Configuration.ENV_TLS_CERT + " " + cert + ": " + e.getMessage(), e);
@@ -100,6 +106,7 @@ public final class TlsIdentity {
      * without saying why, so this rank says it itself.
      */
     public String ownProblem() {
+        X509Certificate certificate = chain.get(0);
         try {
             certificate.checkValidity();
             return null;
@@ -113,7 +120,32 @@ public final class TlsIdentity {
 
     /** The subject of this rank's certificate, for messages. */
     public String subject() {
-        return certificate.getSubjectX500Principal().getName();
+        return chain.get(0).getSubjectX500Principal().getName();
+    }
+
+    /** This rank's key, for a transport that builds its engines with another TLS provider. */
+    public PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    /** This rank's certificate chain, its own certificate first. */
+    public List<X509Certificate> certificateChain() {
+        return chain;
+    }
+
+    /** The certificates of the authorities whose signature a peer's certificate must carry. */
+    public List<X509Certificate> authorities() {
+        return authorities;
+    }
+
+    /** The protocol versions every side offers, newest first. */
+    public static List<String> protocols() {
+        return List.of(PROTOCOLS);
+    }
+
+    /** The cipher suite every side prefers, where the protocol has it. */
+    public static String preferredSuite() {
+        return PREFERRED_SUITE;
     }
 
     /** An engine for one connection: the client side for the rank that connects, the server side for the one that accepts. */

@@ -39,6 +39,8 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     private final String secret;
     /** Mutual TLS on every data connection, or null. */
     private final TlsIdentity tls;
+    /** Where those connections' engines come from, or null without TLS. */
+    private final TlsEngines engines;
     private final int eagerLimit;
     private final long earlyLimit;
     private final long timeoutNanos;
@@ -65,6 +67,11 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
         this.jobId = ctx.jobId();
         this.secret = ctx.secret();
         this.tls = ctx.tls();
+        try {
+            this.engines = tls == null ? null : TlsEngines.of(tls);
+        } catch (IllegalArgumentException e) {
+            throw new JcclException(rank, "init", e.getMessage(), e);
+        }
         this.eagerLimit = Configuration.intProperty(Configuration.PROP_TCP_EAGER_LIMIT, Configuration.DEFAULT_TCP_EAGER_LIMIT);
         this.earlyLimit = Configuration.longProperty(Configuration.PROP_TCP_UNEXPECTED_LIMIT,
                 Configuration.DEFAULT_TCP_UNEXPECTED_LIMIT);
@@ -164,7 +171,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     private void register(SocketChannel ch, boolean acceptor, int expectedPeer, long handshakeDeadline) {
         try {
             // the rank that connects is TLS's client, the one that accepts its server
-            Wire wire = tls == null ? Wire.plain(ch) : new TlsWire(ch, tls.engine(!acceptor));
+            Wire wire = tls == null ? Wire.plain(ch) : new TlsWire(ch, engines.engine(!acceptor));
             SelectionKey key = ch.register(driver.selector(), SelectionKey.OP_READ);
             handshaking.add(new PeerConnection(this, ch, wire, key, acceptor, expectedPeer, handshakeDeadline));
         } catch (IOException e) {
@@ -340,7 +347,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
             near += b ? 1 : 0;
         }
         return "listening on " + (server == null ? "nothing" : server.socket().getLocalSocketAddress())
-                + (tls == null ? "" : ", TLS as " + tls.subject()) + ", "
+                + (tls == null ? "" : ", TLS as " + tls.subject() + " on " + engines.provider()) + ", "
                 + near + " of " + (size - 1) + " peers on this machine";
     }
 

@@ -12,8 +12,9 @@ import javax.net.ssl.SSLException;
 import org.jccl.spi.TlsIdentity;
 
 /**
- * TLS over a non-blocking socket, with the JDK's {@link SSLEngine}: what Netty's SslHandler does,
- * without a pipeline, so that any thread that drives the transport can drive it. The handshake runs
+ * TLS over a non-blocking socket, with an {@link SSLEngine}, OpenSSL's or the JDK's
+ * ({@link TlsEngines}): what Netty's SslHandler does, without a pipeline, so that any thread that
+ * drives the transport can drive it. The handshake runs
  * inside the reads and writes the connection makes anyway; until it is done, writes take nothing
  * and reads return nothing.
  *
@@ -43,7 +44,9 @@ final class TlsWire implements Wire {
         this.engine = engine;
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocateDirect(RECORDS_PER_SYSCALL * packet).flip();
-        this.appIn = ByteBuffer.allocateDirect(engine.getSession().getApplicationBufferSize()).flip();
+        // room for a whole record's ciphertext, not just its plaintext: OpenSSL's engine refuses a
+        // record whose ciphertext is longer than the room left, though the plaintext would fit
+        this.appIn = ByteBuffer.allocateDirect(packet).flip();
         this.netOut = ByteBuffer.allocateDirect(RECORDS_PER_SYSCALL * packet).flip();
         try {
             engine.beginHandshake();
@@ -74,16 +77,21 @@ final class TlsWire implements Wire {
                     boolean direct = dst.remaining() >= appIn.capacity();
                     int before = dst.position();
                     SSLEngineResult r = direct ? engine.unwrap(netIn, dst) : unwrap();
+                    if (direct && r.getStatus() == Status.BUFFER_OVERFLOW) {
+                        r = unwrap(); // a record longer than the engine promised: through the buffer, which grows
+                    }
                     total += dst.position() - before;
                     if (r.getStatus() == Status.CLOSED) {
                         ended = true;
                         break;
                     }
-                    if (r.getStatus() != Status.BUFFER_UNDERFLOW) {
-                        if (needsHandshake(r.getHandshakeStatus())) {
-                            handshaken = false; // a key update or session ticket: answer it on the way
-                        }
-                        continue; // OK, or BUFFER_OVERFLOW after the plaintext buffer grew: unwrap again
+                    if (needsHandshake(r.getHandshakeStatus())) {
+                        handshaken = false; // a key update or session ticket: answer it on the way
+                        continue;
+                    }
+                    boolean moved = r.bytesConsumed() > 0 || r.bytesProduced() > 0;
+                    if (r.getStatus() == Status.BUFFER_OVERFLOW || r.getStatus() == Status.OK && moved) {
+                        continue; // unwrap again: the plaintext buffer grew, or more records may wait
                     }
                 }
                 int n = readSocket();
@@ -212,11 +220,14 @@ final class TlsWire implements Wire {
                     flushOnly(); // what the socket does not take now goes when it is writable
                 }
                 default -> { // NEED_UNWRAP, NEED_UNWRAP_AGAIN
-                    SSLEngineResult r = netIn.hasRemaining() ? unwrap() : null;
-                    if (r != null && r.getStatus() == Status.CLOSED) {
+                    // with nothing buffered too: OpenSSL's engine notices that the record its last
+                    // unwrap took completed the handshake only when called again
+                    SSLEngineResult r = unwrap();
+                    if (r.getStatus() == Status.CLOSED) {
                         throw new EOFException("TLS: the peer ended the handshake");
                     }
-                    if (r == null || r.getStatus() == Status.BUFFER_UNDERFLOW) {
+                    boolean moved = r.bytesConsumed() > 0 || r.bytesProduced() > 0;
+                    if (needsUnwrap(engine.getHandshakeStatus()) && (!moved || r.getStatus() == Status.BUFFER_UNDERFLOW)) {
                         int n = readSocket();
                         if (n < 0) {
                             throw new EOFException("TLS: the peer closed the connection during the handshake");
@@ -228,6 +239,10 @@ final class TlsWire implements Wire {
                 }
             }
         }
+    }
+
+    private static boolean needsUnwrap(HandshakeStatus s) {
+        return s == HandshakeStatus.NEED_UNWRAP || s == HandshakeStatus.NEED_UNWRAP_AGAIN;
     }
 
     private static boolean needsHandshake(HandshakeStatus s) {
@@ -250,7 +265,7 @@ final class TlsWire implements Wire {
             SSLEngineResult r = engine.unwrap(netIn, appIn);
             if (r.getStatus() == Status.BUFFER_OVERFLOW) {
                 // the peer's records grew past what the session first said: make room for one
-                ByteBuffer bigger = ByteBuffer.allocateDirect(appIn.position() + engine.getSession().getApplicationBufferSize());
+                ByteBuffer bigger = ByteBuffer.allocateDirect(appIn.position() + engine.getSession().getPacketBufferSize());
                 appIn.flip();
                 appIn = bigger.put(appIn);
             }
