@@ -1,0 +1,394 @@
+package mpi;
+
+import java.nio.ByteBuffer;
+import org.jccl.Communicator;
+import org.jccl.JcclException;
+
+/**
+ * A communicator: point-to-point calls and collectives on Java arrays and direct buffers, with
+ * Open MPI's signatures, on a jccl {@link Communicator}. Every failure goes to the communicator's
+ * {@link Errhandler}: by default the error is printed and the job ends on every rank; with
+ * {@link MPI#ERRORS_RETURN} the call throws {@link MPIException}.
+ *
+ * <p>Where this differs from Open MPI, for now: a receive must be exactly as long as the message,
+ * and from a named source with a named tag (wildcards come with jccl's SPI); collectives need the
+ * same amount of data on both sides of each block, as MPI's type-signature rule asks anyway.
+ */
+public class Comm {
+    private volatile Communicator comm;
+    private volatile Errhandler errhandler = MPI.ERRORS_ARE_FATAL;
+
+    Comm() {
+    }
+
+    Comm(Communicator comm) {
+        this.comm = comm;
+    }
+
+    final void attach(Communicator c) {
+        this.comm = c;
+    }
+
+    final void detach() {
+        Communicator c = comm;
+        comm = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** The jccl communicator underneath, for a program that mixes both APIs. */
+    public final Communicator jccl() throws MPIException {
+        return live();
+    }
+
+    /** The number of ranks. */
+    public final int getSize() throws MPIException {
+        return live().size();
+    }
+
+    /** This rank's number, 0 to {@code getSize() - 1}. */
+    public final int getRank() throws MPIException {
+        return live().rank();
+    }
+
+    /** {@link MPI#IDENT} for the same communicator, {@link MPI#CONGRUENT} for the same ranks in order, else {@link MPI#UNEQUAL}. */
+    public static int compare(Comm comm1, Comm comm2) throws MPIException {
+        if (comm1 == comm2) {
+            return MPI.IDENT;
+        }
+        return comm1.getSize() == comm2.getSize() && comm1.getRank() == comm2.getRank() && comm1.getSize() == 1
+                ? MPI.CONGRUENT : MPI.UNEQUAL;
+    }
+
+    /** Whether this communicator is freed (or not yet made). */
+    public final boolean isNull() {
+        return comm == null;
+    }
+
+    /** Frees the communicator; a call on it afterwards is an error of class {@link MPI#ERR_COMM}. */
+    public void free() throws MPIException {
+        detach();
+    }
+
+    /** Sets what a failed call does. */
+    public final void setErrhandler(Errhandler handler) throws MPIException {
+        if (handler == null) {
+            throw fail(new MPIException(MPI.ERR_ARG, "the error handler is null", null));
+        }
+        errhandler = handler;
+    }
+
+    /** What a failed call does. */
+    public final Errhandler getErrhandler() throws MPIException {
+        return errhandler;
+    }
+
+    /** Ends the whole job: every rank's pending and later calls fail, and this process exits with {@code errorcode}. */
+    public final void abort(int errorcode) throws MPIException {
+        Communicator c = comm;
+        if (c != null) {
+            c.abort();
+        }
+        System.exit(errorcode);
+    }
+
+    // ---- point-to-point -------------------------------------------------------------------
+
+    /** Sends {@code count} elements of {@code type} from {@code buf} to {@code dest} with {@code tag}. */
+    public final void send(Object buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        if (dest == MPI.PROC_NULL) {
+            return;
+        }
+        run(c -> {
+            checkPeer(c, dest, "destination");
+            checkTag(tag);
+            c.send(Data.in(buf, count, type), dest, tag);
+        });
+    }
+
+    /**
+     * Receives {@code count} elements of {@code type} into {@code buf} from {@code source} with
+     * {@code tag}; the message must be exactly that long.
+     */
+    public final Status recv(Object buf, int count, Datatype type, int source, int tag) throws MPIException {
+        if (source == MPI.PROC_NULL) {
+            return new Status(MPI.PROC_NULL, MPI.ANY_TAG, 0, false);
+        }
+        return call(c -> {
+            if (source == MPI.ANY_SOURCE || tag == MPI.ANY_TAG) {
+                throw new MPIException(MPI.ERR_UNSUPPORTED_OPERATION, "receives from MPI.ANY_SOURCE or with MPI.ANY_TAG"
+                        + " are not supported by jccl-mpi yet", null);
+            }
+            checkPeer(c, source, "source");
+            checkTag(tag);
+            ByteBuffer room = Data.room(buf, count, type);
+            c.recv(room, source, tag);
+            Data.out(room, buf, count, type);
+            return new Status(source, tag, room.remaining(), false);
+        });
+    }
+
+    // ---- collectives ----------------------------------------------------------------------
+
+    /** Waits until every rank has called it. */
+    public final void barrier() throws MPIException {
+        run(Communicator::barrier);
+    }
+
+    /** Copies root's {@code count} elements into every other rank's {@code buf}. */
+    public final void bcast(Object buf, int count, Datatype type, int root) throws MPIException {
+        run(c -> {
+            checkRoot(c, root);
+            ByteBuffer b = c.rank() == root ? Data.in(buf, count, type) : Data.room(buf, count, type);
+            c.broadcast(b, root);
+            if (c.rank() != root) {
+                Data.out(b, buf, count, type);
+            }
+        });
+    }
+
+    /** Root's {@code recvbuf} receives every rank's {@code sendbuf} in rank order, {@code recvcount} elements each. */
+    public final void gather(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int recvcount,
+                             Datatype recvtype, int root) throws MPIException {
+        run(c -> {
+            boolean atRoot = atRoot(c, root, sendcount, sendtype, recvcount, recvtype);
+            ByteBuffer send = Data.in(sendbuf, sendcount, sendtype);
+            ByteBuffer recv = atRoot ? Data.room(recvbuf, recvcount * c.size(), recvtype) : null;
+            c.gather(send, recv, root);
+            if (atRoot) {
+                Data.out(recv, recvbuf, recvcount * c.size(), recvtype);
+            }
+        });
+    }
+
+    /** In place: root's own block already lies in {@code buf}; other ranks send their {@code count} elements. */
+    public final void gather(Object buf, int count, Datatype type, int root) throws MPIException {
+        run(c -> {
+            checkRoot(c, root);
+            if (c.rank() != root) {
+                c.gather(Data.in(buf, count, type), null, root);
+                return;
+            }
+            ByteBuffer all = Data.in(buf, count * c.size(), type);
+            int block = count * type.baseSize();
+            c.gather(all.slice(root * block, block).order(all.order()), all, root);
+            Data.out(all, buf, count * c.size(), type);
+        });
+    }
+
+    /** Rank i receives block i of root's {@code sendbuf}, {@code sendcount} elements each. */
+    public final void scatter(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int recvcount,
+                              Datatype recvtype, int root) throws MPIException {
+        run(c -> {
+            boolean atRoot = atRoot(c, root, sendcount, sendtype, recvcount, recvtype);
+            ByteBuffer send = atRoot ? Data.in(sendbuf, sendcount * c.size(), sendtype) : null;
+            ByteBuffer recv = Data.room(recvbuf, recvcount, recvtype);
+            c.scatter(send, recv, root);
+            Data.out(recv, recvbuf, recvcount, recvtype);
+        });
+    }
+
+    /** In place: root keeps its own block where it lies in {@code buf}; the others receive theirs into {@code buf}. */
+    public final void scatter(Object buf, int count, Datatype type, int root) throws MPIException {
+        run(c -> {
+            checkRoot(c, root);
+            if (c.rank() != root) {
+                ByteBuffer recv = Data.room(buf, count, type);
+                c.scatter(null, recv, root);
+                Data.out(recv, buf, count, type);
+                return;
+            }
+            ByteBuffer all = Data.in(buf, count * c.size(), type);
+            int block = count * type.baseSize();
+            c.scatter(all, all.slice(root * block, block).order(all.order()), root);
+        });
+    }
+
+    /** Every rank's {@code recvbuf} receives every rank's {@code sendbuf} in rank order. */
+    public final void allGather(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int recvcount,
+                                Datatype recvtype) throws MPIException {
+        run(c -> {
+            sameBlock(sendcount, sendtype, recvcount, recvtype);
+            ByteBuffer recv = Data.room(recvbuf, recvcount * c.size(), recvtype);
+            c.allGather(Data.in(sendbuf, sendcount, sendtype), recv);
+            Data.out(recv, recvbuf, recvcount * c.size(), recvtype);
+        });
+    }
+
+    /** In place: each rank's own block already lies in {@code buf}, at its rank. */
+    public final void allGather(Object buf, int count, Datatype type) throws MPIException {
+        run(c -> {
+            ByteBuffer all = Data.in(buf, count * c.size(), type);
+            int block = count * type.baseSize();
+            ByteBuffer own = ByteBuffer.allocate(block).order(all.order()).put(0, all, c.rank() * block, block);
+            c.allGather(own, all);
+            Data.out(all, buf, count * c.size(), type);
+        });
+    }
+
+    /** Block j of {@code sendbuf} goes to rank j, and lands in its {@code recvbuf} at this rank's block. */
+    public final void allToAll(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int recvcount,
+                               Datatype recvtype) throws MPIException {
+        run(c -> {
+            sameBlock(sendcount, sendtype, recvcount, recvtype);
+            ByteBuffer recv = Data.room(recvbuf, recvcount * c.size(), recvtype);
+            c.allToAll(Data.in(sendbuf, sendcount * c.size(), sendtype), recv);
+            Data.out(recv, recvbuf, recvcount * c.size(), recvtype);
+        });
+    }
+
+    /** Root's {@code recvbuf} receives the reduction of every rank's {@code sendbuf}. */
+    public final void reduce(Object sendbuf, Object recvbuf, int count, Datatype type, Op op, int root) throws MPIException {
+        run(c -> {
+            checkRoot(c, root);
+            boolean atRoot = c.rank() == root;
+            ByteBuffer send = Data.in(sendbuf, count, type);
+            ByteBuffer recv = atRoot ? Data.room(recvbuf, count, type) : null;
+            Reductions.reduce(c, send, recv, count, type, op, root);
+            if (atRoot) {
+                Data.out(recv, recvbuf, count, type);
+            }
+        });
+    }
+
+    /** In place at root: {@code buf} is root's contribution and receives the result; elsewhere it is the contribution. */
+    public final void reduce(Object buf, int count, Datatype type, Op op, int root) throws MPIException {
+        run(c -> {
+            checkRoot(c, root);
+            ByteBuffer b = Data.in(buf, count, type);
+            boolean atRoot = c.rank() == root;
+            Reductions.reduce(c, b, atRoot ? b : null, count, type, op, root);
+            if (atRoot) {
+                Data.out(b, buf, count, type);
+            }
+        });
+    }
+
+    /** Every rank's {@code recvbuf} receives the reduction of every rank's {@code sendbuf}. */
+    public final void allReduce(Object sendbuf, Object recvbuf, int count, Datatype type, Op op) throws MPIException {
+        run(c -> {
+            ByteBuffer recv = Data.room(recvbuf, count, type);
+            Reductions.allReduce(c, Data.in(sendbuf, count, type), recv, count, type, op);
+            Data.out(recv, recvbuf, count, type);
+        });
+    }
+
+    /** In place: {@code buf} is this rank's contribution and receives the result. */
+    public final void allReduce(Object buf, int count, Datatype type, Op op) throws MPIException {
+        run(c -> {
+            ByteBuffer b = Data.in(buf, count, type);
+            Reductions.allReduce(c, b, b, count, type, op);
+            Data.out(b, buf, count, type);
+        });
+    }
+
+    /** Rank i receives block i ({@code recvcount} elements) of the reduction of every rank's {@code sendbuf}. */
+    public final void reduceScatterBlock(Object sendbuf, Object recvbuf, int recvcount, Datatype type, Op op)
+            throws MPIException {
+        run(c -> {
+            ByteBuffer recv = Data.room(recvbuf, recvcount, type);
+            Reductions.reduceScatter(c, Data.in(sendbuf, recvcount * c.size(), type), recv, recvcount, type, op);
+            Data.out(recv, recvbuf, recvcount, type);
+        });
+    }
+
+    // ---- checks and errors ----------------------------------------------------------------
+
+    final Communicator live() throws MPIException {
+        Communicator c = comm;
+        if (c == null) {
+            throw fail(new MPIException(MPI.ERR_COMM, "the communicator is " + (MPI.isFinalized() ? "finalized"
+                    : "not initialized or freed") + "; call MPI.Init first", null));
+        }
+        return c;
+    }
+
+    private static void checkPeer(Communicator c, int peer, String what) throws MPIException {
+        if (peer < 0 || peer >= c.size()) {
+            throw new MPIException(MPI.ERR_RANK, what + " rank " + peer + " is not in 0.." + (c.size() - 1), null);
+        }
+    }
+
+    private static void checkRoot(Communicator c, int root) throws MPIException {
+        if (root < 0 || root >= c.size()) {
+            throw new MPIException(MPI.ERR_ROOT, "root " + root + " is not in 0.." + (c.size() - 1), null);
+        }
+    }
+
+    /** Checks {@code root}; at the root, also that a block sent is a block received. Whether this rank is the root. */
+    private static boolean atRoot(Communicator c, int root, int sendcount, Datatype sendtype, int recvcount,
+                                  Datatype recvtype) throws MPIException {
+        checkRoot(c, root);
+        if (c.rank() != root) {
+            return false;
+        }
+        sameBlock(sendcount, sendtype, recvcount, recvtype);
+        return true;
+    }
+
+    private static void checkTag(int tag) throws MPIException {
+        if (tag < 0) {
+            throw new MPIException(MPI.ERR_TAG, "tag " + tag + " is negative", null);
+        }
+    }
+
+    private static void sameBlock(int sendcount, Datatype sendtype, int recvcount, Datatype recvtype) throws MPIException {
+        long send = (long) sendcount * sendtype.baseSize();
+        long recv = (long) recvcount * recvtype.baseSize();
+        if (send > recv) {
+            throw new MPIException(MPI.ERR_TRUNCATE, "a block of " + send + " B does not fit the receive block of " + recv + " B", null);
+        }
+        if (send < recv) {
+            throw new MPIException(MPI.ERR_COUNT, "a block of " + send + " B is shorter than the receive block of " + recv + " B", null);
+        }
+    }
+
+    /** A call's work on the live communicator. */
+    @FunctionalInterface
+    interface Work<T> {
+        T on(Communicator c) throws MPIException;
+    }
+
+    /** Work that returns nothing. */
+    @FunctionalInterface
+    interface VoidWork {
+        void on(Communicator c) throws MPIException;
+    }
+
+    /** Runs {@code work} on the live communicator; its failure goes to the error handler. */
+    final <T> T call(Work<T> work) throws MPIException {
+        Communicator c = live();
+        try {
+            return work.on(c);
+        } catch (MPIException e) {
+            throw fail(e);
+        } catch (JcclException e) {
+            throw fail(new MPIException(MPI.ERR_OTHER, e.getMessage(), e));
+        }
+    }
+
+    /** As {@link #call} for work that returns nothing. */
+    final void run(VoidWork work) throws MPIException {
+        call(c -> {
+            work.on(c);
+            return null;
+        });
+    }
+
+    /** What the error handler makes of a failure: the exception to throw, or the end of the job. */
+    final MPIException fail(MPIException e) {
+        if (!errhandler.isFatal()) {
+            return e;
+        }
+        Communicator c = comm;
+        String rank = c == null ? "" : "rank " + c.rank() + ": ";
+        System.err.println("jccl-mpi: " + rank + "MPI error (class " + e.getErrorClass() + "): " + e.getMessage()
+                + "; MPI.ERRORS_ARE_FATAL ends the job");
+        if (c != null) {
+            c.abort();
+        }
+        System.exit(e.getErrorClass() == 0 ? 1 : e.getErrorClass());
+        return e;
+    }
+}

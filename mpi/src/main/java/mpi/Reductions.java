@@ -1,0 +1,79 @@
+package mpi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.jccl.Communicator;
+import org.jccl.DataType;
+
+/**
+ * The reducing collectives: jccl's own when it has the type and the operation, else every rank's
+ * contribution gathered and reduced here in rank order. The fallback moves every rank's data to
+ * every rank (reduce: to root), which is what the logical operations and 16-bit types cost until
+ * jccl reduces them itself.
+ */
+final class Reductions {
+    private Reductions() {
+    }
+
+    /** Whether jccl reduces {@code type} with {@code op} itself. */
+    static boolean jcclReduces(Datatype type, Op op) {
+        DataType t = type.reducible();
+        if (t == null || op.reduceOp() == null) {
+            return false;
+        }
+        boolean bitwise = op.code() == Op.Code.BAND || op.code() == Op.Code.BOR || op.code() == Op.Code.BXOR;
+        return !bitwise || t == DataType.INT8 || t == DataType.INT32 || t == DataType.INT64;
+    }
+
+    static void allReduce(Communicator c, ByteBuffer send, ByteBuffer recv, int count, Datatype type, Op op)
+            throws MPIException {
+        if (jcclReduces(type, op)) {
+            c.allReduce(send, recv, type.reducible(), op.reduceOp());
+            return;
+        }
+        ByteBuffer all = scratch(send.remaining() * c.size());
+        c.allGather(send, all);
+        fold(all, recv, c.size(), count, type, op);
+    }
+
+    static void reduce(Communicator c, ByteBuffer send, ByteBuffer recv, int count, Datatype type, Op op, int root)
+            throws MPIException {
+        if (jcclReduces(type, op)) {
+            c.reduce(send, recv, type.reducible(), op.reduceOp(), root);
+            return;
+        }
+        boolean atRoot = c.rank() == root;
+        ByteBuffer all = atRoot ? scratch(send.remaining() * c.size()) : null;
+        c.gather(send, all, root);
+        if (atRoot) {
+            fold(all, recv, c.size(), count, type, op);
+        }
+    }
+
+    static void reduceScatter(Communicator c, ByteBuffer send, ByteBuffer recv, int count, Datatype type, Op op)
+            throws MPIException {
+        if (jcclReduces(type, op)) {
+            c.reduceScatter(send, recv, type.reducible(), op.reduceOp());
+            return;
+        }
+        ByteBuffer whole = scratch(send.remaining());
+        allReduce(c, send, whole, count * c.size(), type, op);
+        int block = recv.remaining();
+        recv.put(recv.position(), whole, c.rank() * block, block);
+    }
+
+    /** {@code into} = block 0 op block 1 op ... of {@code all}, {@code ranks} blocks of {@code count} elements. */
+    private static void fold(ByteBuffer all, ByteBuffer into, int ranks, int count, Datatype type, Op op) throws MPIException {
+        int block = count * type.baseSize();
+        ByteBuffer acc = all.slice(0, block).order(ByteOrder.nativeOrder());
+        for (int r = 1; r < ranks; r++) {
+            ByteBuffer next = all.slice(r * block, block).order(ByteOrder.nativeOrder());
+            LocalReduction.apply(op, type, next, acc, count);
+        }
+        into.put(into.position(), acc, 0, block);
+    }
+
+    private static ByteBuffer scratch(int bytes) {
+        return ByteBuffer.allocate(bytes).order(ByteOrder.nativeOrder());
+    }
+}

@@ -1,0 +1,46 @@
+package mpi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.IntBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Each misuse ends in an {@link MPIException} of MPI's class for it, on every rank that made it; nothing hangs. */
+class MisuseTest {
+    private static void refused(int errorClass, String words, Executable call) {
+        MPIException e = assertThrows(MPIException.class, call);
+        assertEquals(errorClass, e.getErrorClass(), e.getMessage());
+        assertEquals(errorClass, e.getErrorCode());
+        assertTrue(e.getMessage().contains(words), e.getMessage());
+    }
+
+    @Test
+    void eachMisuseHasItsErrorClass() {
+        CommTest.onRanks(2, "inproc", w -> {
+            int[] four = new int[4];
+            refused(MPI.ERR_BUFFER, "null", () -> w.allReduce(null, four, 4, MPI.INT, MPI.SUM));
+            refused(MPI.ERR_TYPE, "does not hold MPI_DOUBLE", () -> w.bcast(four, 4, MPI.DOUBLE, 0));
+            refused(MPI.ERR_TYPE, "does not hold MPI_INT", () -> w.bcast(MPI.newLongBuffer(4), 4, MPI.INT, 0));
+            refused(MPI.ERR_COUNT, "more than the array's 4 elements", () -> w.bcast(four, 5, MPI.INT, 0));
+            refused(MPI.ERR_COUNT, "more than the buffer's 16 bytes", () -> w.bcast(MPI.newIntBuffer(4), 5, MPI.INT, 0));
+            refused(MPI.ERR_COUNT, "negative", () -> w.bcast(four, -1, MPI.INT, 0));
+            refused(MPI.ERR_BUFFER, "not an array or a buffer", () -> w.bcast("text", 1, MPI.BYTE, 0));
+            refused(MPI.ERR_ROOT, "root 2 is not in 0..1", () -> w.bcast(four, 4, MPI.INT, 2));
+            refused(MPI.ERR_RANK, "destination rank 5", () -> w.send(four, 4, MPI.INT, 5, 0));
+            refused(MPI.ERR_TAG, "tag -3", () -> w.send(four, 4, MPI.INT, 1 - w.getRank(), -3));
+            refused(MPI.ERR_UNSUPPORTED_OPERATION, "MPI.ANY_SOURCE", () -> w.recv(four, 4, MPI.INT, MPI.ANY_SOURCE, 0));
+            refused(MPI.ERR_TRUNCATE, "does not fit", () -> w.allGather(four, 4, MPI.INT, new int[6], 3, MPI.INT));
+            refused(MPI.ERR_OP, "MPI_BAND is not defined on MPI_FLOAT",
+                    () -> w.allReduce(new float[2], 2, MPI.FLOAT, MPI.BAND));
+            refused(MPI.ERR_OP, "MPI_SUM is not defined on MPI_BOOLEAN",
+                    () -> w.allReduce(new boolean[2], 2, MPI.BOOLEAN, MPI.SUM));
+            refused(MPI.ERR_TYPE, "cannot be freed", MPI.INT::free);
+            IntBuffer still = MPI.newIntBuffer(1).put(0, w.getRank() + 1);
+            w.allReduce(still, 1, MPI.INT, MPI.SUM); // the communicator still works
+            assertEquals(3, still.get(0));
+        });
+    }
+}
