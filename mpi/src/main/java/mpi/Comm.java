@@ -293,7 +293,48 @@ public class Comm {
         });
     }
 
+    /** Rank i receives {@code recvcounts[i]} elements, its part of the reduction of every rank's {@code sendbuf}. */
+    public final void reduceScatter(Object sendbuf, Object recvbuf, int[] recvcounts, Datatype type, Op op)
+            throws MPIException {
+        run(c -> {
+            int total = total(c, recvcounts);
+            ByteBuffer recv = Data.room(recvbuf, recvcounts[c.rank()], type);
+            Reductions.reduceScatterV(c, Data.in(sendbuf, total, type), recv, recvcounts, type, op);
+            Data.out(recv, recvbuf, recvcounts[c.rank()], type);
+        });
+    }
+
+    /** In place: {@code buf} holds every rank's counts of elements; this rank's part, reduced, lands at its start. */
+    public final void reduceScatter(Object buf, int[] counts, Datatype type, Op op) throws MPIException {
+        run(c -> {
+            int total = total(c, counts);
+            ByteBuffer all = Data.in(buf, total, type);
+            ByteBuffer mine = ByteBuffer.allocate(counts[c.rank()] * type.baseSize()).order(all.order());
+            Reductions.reduceScatterV(c, all, mine, counts, type, op);
+            all.put(0, mine, 0, mine.remaining());
+            Data.out(all, buf, total, type);
+        });
+    }
+
     // ---- checks and errors ----------------------------------------------------------------
+
+    /** The sum of {@code counts}, which must hold one non-negative count per rank. */
+    private static int total(Communicator c, int[] counts) throws MPIException {
+        if (counts == null || counts.length != c.size()) {
+            throw new MPIException(MPI.ERR_COUNT, "the counts must hold one entry per rank (" + c.size() + ")", null);
+        }
+        long total = 0;
+        for (int n : counts) {
+            if (n < 0) {
+                throw new MPIException(MPI.ERR_COUNT, "count " + n + " is negative", null);
+            }
+            total += n;
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new MPIException(MPI.ERR_COUNT, "the counts add up to more than 2^31 - 1 elements", null);
+        }
+        return (int) total;
+    }
 
     final Communicator live() throws MPIException {
         Communicator c = comm;

@@ -1,5 +1,6 @@
 package mpi;
 
+import java.nio.ByteBuffer;
 import org.jccl.Communicator;
 
 /**
@@ -31,6 +32,39 @@ public class Intracomm extends Comm {
             }
             Communicator part = c.split(colour == MPI.UNDEFINED ? -1 : colour, key);
             return part == null ? null : wrap(part);
+        });
+    }
+
+    /** Rank r's {@code recvbuf} receives the reduction of ranks 0 to r's {@code sendbuf}, in rank order. */
+    public final void scan(Object sendbuf, Object recvbuf, int count, Datatype type, Op op) throws MPIException {
+        prefix(sendbuf, recvbuf, count, type, op, true);
+    }
+
+    /** In place: {@code buf} is this rank's contribution and receives its prefix. */
+    public final void scan(Object buf, int count, Datatype type, Op op) throws MPIException {
+        prefix(buf, buf, count, type, op, true);
+    }
+
+    /**
+     * Rank r's {@code recvbuf} receives the reduction of ranks 0 to r - 1's {@code sendbuf}; rank 0's
+     * is left as it was (MPI leaves it undefined).
+     */
+    public final void exScan(Object sendbuf, Object recvbuf, int count, Datatype type, Op op) throws MPIException {
+        prefix(sendbuf, recvbuf, count, type, op, false);
+    }
+
+    /** In place: {@code buf} is this rank's contribution and receives the prefix before it. */
+    public final void exScan(Object buf, int count, Datatype type, Op op) throws MPIException {
+        prefix(buf, buf, count, type, op, false);
+    }
+
+    private void prefix(Object sendbuf, Object recvbuf, int count, Datatype type, Op op, boolean inclusive)
+            throws MPIException {
+        run(c -> {
+            ByteBuffer send = Data.in(sendbuf, count, type);
+            ByteBuffer recv = sendbuf == recvbuf ? send : Data.in(recvbuf, count, type);
+            Reductions.prefix(c, send, recv, count, type, op, inclusive);
+            Data.out(recv, recvbuf, count, type);
         });
     }
 

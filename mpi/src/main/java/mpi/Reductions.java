@@ -36,6 +36,39 @@ final class Reductions {
         fold(all, recv, c.size(), count, type, op);
     }
 
+    /**
+     * The prefix reduction: rank r's {@code recv} receives ranks 0 to r's contributions reduced
+     * ({@code inclusive}, MPI's scan) or 0 to r - 1's (exScan, which leaves rank 0's {@code recv}
+     * as it was). Every contribution goes to every rank, then each folds its prefix in rank order.
+     */
+    static void prefix(Communicator c, ByteBuffer send, ByteBuffer recv, int count, Datatype type, Op op,
+                       boolean inclusive) throws MPIException {
+        ByteBuffer all = scratch(send.remaining() * c.size());
+        c.allGather(send, all);
+        int blocks = inclusive ? c.rank() + 1 : c.rank();
+        if (blocks > 0) {
+            fold(all, recv, blocks, count, type, op);
+        }
+    }
+
+    /** Rank i receives {@code counts[i]} elements, its part of the reduction of every rank's {@code send}. */
+    static void reduceScatterV(Communicator c, ByteBuffer send, ByteBuffer recv, int[] counts, Datatype type, Op op)
+            throws MPIException {
+        if (jcclReduces(type, op)) {
+            c.reduceScatterV(send, recv, counts, type.reducible(), op.reduceOp());
+            return;
+        }
+        int total = 0;
+        int before = 0;
+        for (int i = 0; i < counts.length; i++) {
+            before += i < c.rank() ? counts[i] : 0;
+            total += counts[i];
+        }
+        ByteBuffer whole = scratch(send.remaining());
+        allReduce(c, send, whole, total, type, op);
+        recv.put(recv.position(), whole, before * type.baseSize(), counts[c.rank()] * type.baseSize());
+    }
+
     static void reduce(Communicator c, ByteBuffer send, ByteBuffer recv, int count, Datatype type, Op op, int root)
             throws MPIException {
         if (jcclReduces(type, op)) {
@@ -62,7 +95,7 @@ final class Reductions {
         recv.put(recv.position(), whole, c.rank() * block, block);
     }
 
-    /** {@code into} = block 0 op block 1 op ... of {@code all}, {@code ranks} blocks of {@code count} elements. */
+    /** {@code into} = block 0 op block 1 op ... of the first {@code ranks} blocks of {@code count} elements in {@code all}. */
     private static void fold(ByteBuffer all, ByteBuffer into, int ranks, int count, Datatype type, Op op) throws MPIException {
         int block = count * type.baseSize();
         ByteBuffer acc = all.slice(0, block).order(ByteOrder.nativeOrder());

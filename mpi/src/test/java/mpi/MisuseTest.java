@@ -37,6 +37,8 @@ class MisuseTest {
                     () -> w.allReduce(new float[2], 2, MPI.FLOAT, MPI.BAND));
             refused(MPI.ERR_OP, "MPI_SUM is not defined on MPI_BOOLEAN",
                     () -> w.allReduce(new boolean[2], 2, MPI.BOOLEAN, MPI.SUM));
+            refused(MPI.ERR_COUNT, "one entry per rank (2)", () -> w.reduceScatter(four, four, new int[] {4}, MPI.INT, MPI.SUM));
+            refused(MPI.ERR_COUNT, "count -1 is negative", () -> w.reduceScatter(four, new int[] {5, -1}, MPI.INT, MPI.SUM));
             refused(MPI.ERR_TYPE, "cannot be freed", MPI.INT::free);
             IntBuffer still = MPI.newIntBuffer(1).put(0, w.getRank() + 1);
             w.allReduce(still, 1, MPI.INT, MPI.SUM); // the communicator still works

@@ -150,6 +150,52 @@ class ReductionTest {
         return ((DoubleBuffer) b).get(i);
     }
 
+    /** scan and exScan, in place and not: rank r's prefix is the reduction of ranks 0 to r (to r - 1). */
+    private static void prefixes(Intracomm w, Datatype t, Op op, String what) throws MPIException {
+        int me = w.getRank();
+        Object inclusive = array(t, -1, COUNT);
+        w.scan(array(t, me, COUNT), inclusive, COUNT, t, op);
+        Object inclusiveInPlace = array(t, me, COUNT);
+        w.scan(inclusiveInPlace, COUNT, t, op);
+        Buffer exclusive = direct(array(t, -1, COUNT));
+        w.exScan(direct(array(t, me, COUNT)), exclusive, COUNT, t, op);
+        Object exclusiveInPlace = array(t, me, COUNT);
+        w.exScan(exclusiveInPlace, COUNT, t, op);
+        for (int i = 0; i < COUNT; i++) {
+            assertEquals(expected(op, t, me + 1, i), get(inclusive, i), what + ", scan, element " + i);
+            assertEquals(expected(op, t, me + 1, i), get(inclusiveInPlace, i), what + ", scan in place, element " + i);
+            if (me > 0) {
+                assertEquals(expected(op, t, me, i), getBuffer(exclusive, i), what + ", exScan, element " + i);
+                assertEquals(expected(op, t, me, i), get(exclusiveInPlace, i), what + ", exScan in place, element " + i);
+            } else {
+                assertEquals(0, getBuffer(exclusive, i), what + ", exScan leaves rank 0's buffer alone");
+                assertEquals(get(array(t, 0, COUNT), i), get(exclusiveInPlace, i), what + ", exScan in place at rank 0");
+            }
+        }
+    }
+
+    /** reduceScatter with uneven counts, some zero: rank r receives its elements of the whole reduction. */
+    private static void unevenParts(Intracomm w, Datatype t, Op op, String what) throws MPIException {
+        int me = w.getRank();
+        int n = w.getSize();
+        int[] counts = new int[n];
+        int total = 0;
+        int before = 0;
+        for (int r = 0; r < n; r++) {
+            counts[r] = (r + 2) % 3;
+            before += r < me ? counts[r] : 0;
+            total += counts[r];
+        }
+        Object part = array(t, -1, counts[me]);
+        w.reduceScatter(array(t, me, total), part, counts, t, op);
+        Object inPlace = array(t, me, total);
+        w.reduceScatter(inPlace, counts, t, op);
+        for (int k = 0; k < counts[me]; k++) {
+            assertEquals(expected(op, t, n, before + k), get(part, k), what + ", reduceScatter, element " + k);
+            assertEquals(expected(op, t, n, before + k), get(inPlace, k), what + ", reduceScatter in place, element " + k);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 5})
     void everyTypeWithEveryOperation(int ranks) {
@@ -180,6 +226,8 @@ class ReductionTest {
                         }
                     }
                     assertEquals(expected(op, t, ranks, me), get(block, 0), what + ", reduceScatterBlock");
+                    prefixes(w, t, op, what);
+                    unevenParts(w, t, op, what);
                 }
             }
         });
