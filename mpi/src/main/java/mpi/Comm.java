@@ -316,6 +316,130 @@ public class Comm {
         });
     }
 
+    // ---- the v collectives ----------------------------------------------------------------
+
+    /**
+     * Root's {@code recvbuf} receives rank i's {@code sendbuf} ({@code recvcount[i]} elements) at
+     * {@code displs[i]}. jccl's gatherV wants every rank to know every count, which MPI gives only
+     * the root, so the ranks first all-gather their counts (one small extra collective).
+     */
+    public final void gatherv(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int[] recvcount,
+                              int[] displs, Datatype recvtype, int root) throws MPIException {
+        run(c -> Blocks.gatherV(c, Data.in(sendbuf, sendcount, sendtype), sendcount, sendtype, recvbuf, recvcount, displs,
+                recvtype, root, false));
+    }
+
+    /** In place at the root: its own block already lies in {@code recvbuf}; the others call {@link #gatherv(Object, int, Datatype, int)}. */
+    public final void gatherv(Object recvbuf, int[] recvcount, int[] displs, Datatype recvtype, int root)
+            throws MPIException {
+        run(c -> {
+            checkRoot(c, root);
+            int me = c.rank();
+            if (me != root || recvcount == null || displs == null || recvcount.length <= me || displs.length <= me) {
+                throw new MPIException(MPI.ERR_ROOT, "the in-place gatherv is the root's; rank " + me
+                        + " calls gatherv(sendbuf, sendcount, sendtype, root)", null);
+            }
+            ByteBuffer whole = Data.in(recvbuf, Blocks.extent(c, recvcount, displs), recvtype);
+            int size = recvtype.baseSize();
+            ByteBuffer own = whole.slice(displs[me] * size, recvcount[me] * size).order(whole.order());
+            Blocks.gatherV(c, own, recvcount[me], recvtype, recvbuf, recvcount, displs, recvtype, root, true);
+        });
+    }
+
+    /** A non-root rank's part of the in-place {@link #gatherv(Object, int[], int[], Datatype, int)}. */
+    public final void gatherv(Object sendbuf, int sendcount, Datatype sendtype, int root) throws MPIException {
+        run(c -> {
+            checkRoot(c, root);
+            if (c.rank() == root) {
+                throw new MPIException(MPI.ERR_ROOT, "the root of an in-place gatherv calls gatherv(recvbuf, recvcount,"
+                        + " displs, recvtype, root)", null);
+            }
+            Blocks.gatherV(c, Data.in(sendbuf, sendcount, sendtype), sendcount, sendtype, null, null, null, sendtype, root, false);
+        });
+    }
+
+    /**
+     * Rank i receives {@code sendcount[i]} elements of root's {@code sendbuf} from {@code displs[i]}.
+     * The root broadcasts the counts first: jccl's scatterV wants every rank to know them.
+     */
+    public final void scatterv(Object sendbuf, int[] sendcount, int[] displs, Datatype sendtype, Object recvbuf,
+                               int recvcount, Datatype recvtype, int root) throws MPIException {
+        run(c -> Blocks.scatterV(c, sendbuf, sendcount, displs, sendtype, recvbuf, recvcount, recvtype, root, false));
+    }
+
+    /** In place at the root: it keeps its own block; the others call {@link #scatterv(Object, int, Datatype, int)}. */
+    public final void scatterv(Object sendbuf, int[] sendcount, int[] displs, Datatype sendtype, int root)
+            throws MPIException {
+        run(c -> {
+            checkRoot(c, root);
+            if (c.rank() != root) {
+                throw new MPIException(MPI.ERR_ROOT, "the in-place scatterv is the root's; rank " + c.rank()
+                        + " calls scatterv(recvbuf, recvcount, recvtype, root)", null);
+            }
+            Blocks.scatterV(c, sendbuf, sendcount, displs, sendtype, null, 0, sendtype, root, true);
+        });
+    }
+
+    /** A non-root rank's part of the in-place {@link #scatterv(Object, int[], int[], Datatype, int)}. */
+    public final void scatterv(Object recvbuf, int recvcount, Datatype recvtype, int root) throws MPIException {
+        run(c -> {
+            checkRoot(c, root);
+            if (c.rank() == root) {
+                throw new MPIException(MPI.ERR_ROOT, "the root of an in-place scatterv calls scatterv(sendbuf, sendcount,"
+                        + " displs, sendtype, root)", null);
+            }
+            Blocks.scatterV(c, null, null, null, recvtype, recvbuf, recvcount, recvtype, root, false);
+        });
+    }
+
+    /** Every rank's {@code recvbuf} receives rank i's {@code sendbuf} ({@code recvcount[i]} elements) at {@code displs[i]}. */
+    public final void allGatherv(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int[] recvcount,
+                                 int[] displs, Datatype recvtype) throws MPIException {
+        run(c -> {
+            int extent = Blocks.extent(c, recvcount, displs);
+            if ((long) sendcount * sendtype.baseSize() != (long) recvcount[c.rank()] * recvtype.baseSize()) {
+                throw new MPIException(MPI.ERR_COUNT, "this rank sends " + sendcount + " elements but recvcount["
+                        + c.rank() + "] is " + recvcount[c.rank()], null);
+            }
+            ByteBuffer whole = Data.in(recvbuf, extent, recvtype);
+            ByteBuffer packed = Blocks.room(whole, recvcount, displs, recvtype);
+            c.allGatherV(Data.in(sendbuf, sendcount, sendtype), packed, Blocks.bytes(recvcount, recvtype));
+            Blocks.unpack(packed, whole, recvcount, displs, recvtype);
+            Data.out(whole, recvbuf, extent, recvtype);
+        });
+    }
+
+    /** In place: each rank's own block already lies in {@code recvbuf} at its displacement. */
+    public final void allGatherv(Object recvbuf, int[] recvcount, int[] displs, Datatype recvtype) throws MPIException {
+        run(c -> {
+            int extent = Blocks.extent(c, recvcount, displs);
+            ByteBuffer whole = Data.in(recvbuf, extent, recvtype);
+            int size = recvtype.baseSize();
+            int me = c.rank();
+            ByteBuffer own = ByteBuffer.allocate(recvcount[me] * size).order(whole.order())
+                    .put(0, whole, displs[me] * size, recvcount[me] * size);
+            ByteBuffer packed = Blocks.room(whole, recvcount, displs, recvtype);
+            c.allGatherV(own, packed, Blocks.bytes(recvcount, recvtype));
+            Blocks.unpack(packed, whole, recvcount, displs, recvtype);
+            Data.out(whole, recvbuf, extent, recvtype);
+        });
+    }
+
+    /** This rank sends {@code sendcount[j]} elements from {@code sdispls[j]} to rank j and receives {@code recvcount[j]} at {@code rdispls[j]}. */
+    public final void allToAllv(Object sendbuf, int[] sendcount, int[] sdispls, Datatype sendtype, Object recvbuf,
+                                int[] recvcount, int[] rdispls, Datatype recvtype) throws MPIException {
+        run(c -> {
+            int sendExtent = Blocks.extent(c, sendcount, sdispls);
+            int recvExtent = Blocks.extent(c, recvcount, rdispls);
+            ByteBuffer send = Blocks.pack(Data.in(sendbuf, sendExtent, sendtype), sendcount, sdispls, sendtype);
+            ByteBuffer whole = Data.in(recvbuf, recvExtent, recvtype);
+            ByteBuffer packed = Blocks.room(whole, recvcount, rdispls, recvtype);
+            c.allToAllV(send, Blocks.bytes(sendcount, sendtype), packed, Blocks.bytes(recvcount, recvtype));
+            Blocks.unpack(packed, whole, recvcount, rdispls, recvtype);
+            Data.out(whole, recvbuf, recvExtent, recvtype);
+        });
+    }
+
     // ---- checks and errors ----------------------------------------------------------------
 
     /** The sum of {@code counts}, which must hold one non-negative count per rank. */
@@ -351,7 +475,7 @@ public class Comm {
         }
     }
 
-    private static void checkRoot(Communicator c, int root) throws MPIException {
+    static void checkRoot(Communicator c, int root) throws MPIException {
         if (root < 0 || root >= c.size()) {
             throw new MPIException(MPI.ERR_ROOT, "root " + root + " is not in 0.." + (c.size() - 1), null);
         }
