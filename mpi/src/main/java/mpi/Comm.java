@@ -1,6 +1,8 @@
 package mpi;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.CompletableFuture;
 import org.jccl.Communicator;
 import org.jccl.JcclException;
 
@@ -104,6 +106,59 @@ public class Comm {
             checkPeer(c, dest, "destination");
             checkTag(tag);
             c.send(Data.in(buf, count, type), dest, tag);
+        });
+    }
+
+    /**
+     * Buffered send: copies the message and returns before any receive is posted; the copy counts
+     * against the buffer attached with {@link MPI#attachBuffer}.
+     */
+    public final void bSend(Object buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        if (dest == MPI.PROC_NULL) {
+            return;
+        }
+        run(c -> {
+            checkPeer(c, dest, "destination");
+            checkTag(tag);
+            BufferedSends.send(c, Data.in(buf, count, type), dest, tag);
+        });
+    }
+
+    /** Ready send: the program promises the receive is posted; jccl's send needs no promise, so this is {@link #send}. */
+    public final void rSend(Object buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        send(buf, count, type, dest, tag);
+    }
+
+    /**
+     * Sends to {@code dest} and receives from {@code source} at once, so that ranks exchanging in a
+     * ring do not wait for each other; the receive must be exactly as long as the message.
+     */
+    public final Status sendRecv(Object sendbuf, int sendcount, Datatype sendtype, int dest, int sendtag,
+                                 Object recvbuf, int recvcount, Datatype recvtype, int source, int recvtag)
+            throws MPIException {
+        return call(c -> {
+            CompletableFuture<Void> sent = null;
+            if (dest != MPI.PROC_NULL) {
+                checkPeer(c, dest, "destination");
+                checkTag(sendtag);
+                sent = c.sendAsync(Data.in(sendbuf, sendcount, sendtype), dest, sendtag);
+            }
+            Status s = recv(recvbuf, recvcount, recvtype, source, recvtag);
+            if (sent != null) {
+                Completions.join(sent);
+            }
+            return s;
+        });
+    }
+
+    /** {@link #sendRecv} through one buffer: what was sent is replaced by what was received. */
+    public final Status sendRecvReplace(Object buf, int count, Datatype type, int dest, int sendtag, int source,
+                                        int recvtag) throws MPIException {
+        return call(c -> {
+            ByteBuffer copy = ByteBuffer.allocateDirect(count * type.baseSize()).order(ByteOrder.nativeOrder())
+                    .put(Data.in(buf, count, type).duplicate());
+            return sendRecv(copy.flip(), count * type.baseSize(), MPI.BYTE, dest, sendtag, buf, count, type, source,
+                    recvtag);
         });
     }
 

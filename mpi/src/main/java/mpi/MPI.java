@@ -192,6 +192,19 @@ public final class MPI {
         }
     }
 
+    /**
+     * Attaches {@code buffer} for {@link Comm#bSend}: its size is the budget of buffered messages
+     * not yet delivered, each costing its bytes plus {@link #BSEND_OVERHEAD}.
+     */
+    public static void attachBuffer(byte[] buffer) throws MPIException {
+        BufferedSends.attach(buffer);
+    }
+
+    /** Waits until every buffered message has left, then detaches the buffer and returns it. */
+    public static byte[] detachBuffer() throws MPIException {
+        return BufferedSends.detach();
+    }
+
     /** A direct buffer of {@code capacity} bytes in the platform's order. */
     public static ByteBuffer newByteBuffer(int capacity) {
         return ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());

@@ -158,6 +158,57 @@ class CommTest {
         });
     }
 
+    /** Room for every rank's two buffered messages in {@link #sendRecvAndItsFriendsAroundARing}. */
+    private static final int BSEND_BUDGET = 3 * 2 * (300_000 * 4 + MPI.BSEND_OVERHEAD);
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void sendRecvAndItsFriendsAroundARing(int ranks) throws MPIException {
+        MPI.attachBuffer(new byte[BSEND_BUDGET]);
+        try {
+            ringExchanges(ranks);
+        } finally {
+            assertEquals(BSEND_BUDGET, MPI.detachBuffer().length);
+        }
+        MPIException none = assertThrows(MPIException.class, MPI::detachBuffer);
+        assertEquals(MPI.ERR_BUFFER, none.getErrorClass());
+    }
+
+    private static void ringExchanges(int ranks) {
+        onRanks(ranks, "tcp", w -> {
+            int me = w.getRank();
+            int n = w.getSize();
+            int next = (me + 1) % n;
+            int prev = (me + n - 1) % n;
+            int big = 300_000; // past the eager limit: a plain send here would wait for its receive
+            int[] out = new int[big];
+            Arrays.fill(out, me);
+            int[] in = new int[big];
+            Status s = w.sendRecv(out, big, MPI.INT, next, 3, in, big, MPI.INT, prev, 3);
+            assertEquals(prev, s.getSource());
+            assertEquals(big, s.getCount(MPI.INT));
+            assertEquals(prev, in[0]);
+            assertEquals(prev, in[big - 1]);
+
+            long[] token = {me, -me};
+            w.sendRecvReplace(token, 2, MPI.LONG, next, 4, prev, 4);
+            assertArrayEquals(new long[] {prev, -prev}, token);
+
+            // buffered: every rank sends before any receives (the buffer is attached by the test, once for all)
+            w.bSend(out, big, MPI.INT, next, 5);
+            w.bSend(out, 1, MPI.INT, next, 6);
+            MPIException tooBig = assertThrows(MPIException.class,
+                    () -> w.bSend(MPI.newByteBuffer(BSEND_BUDGET + 1), BSEND_BUDGET + 1, MPI.BYTE, next, 7));
+            assertEquals(MPI.ERR_BUFFER, tooBig.getErrorClass());
+            w.recv(in, big, MPI.INT, prev, 5);
+            assertEquals(prev, in[big - 1]);
+            w.recv(in, 1, MPI.INT, prev, 6);
+            w.rSend(out, 1, MPI.INT, next, 8);
+            w.recv(in, 1, MPI.INT, prev, 8);
+            w.barrier(); // as MPI.Finalize does: no rank closes while its buffered message is still on the way
+        });
+    }
+
     @Test
     void splitAndDupMakeCommunicatorsOfTheirOwn() {
         onRanks(5, "inproc", w -> {
