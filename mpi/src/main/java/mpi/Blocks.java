@@ -103,7 +103,7 @@ final class Blocks {
     static void gatherV(Communicator c, ByteBuffer send, int sendcount, Datatype sendtype, Object recvbuf,
                                 int[] recvcount, int[] displs, Datatype recvtype, int root, boolean inPlace)
             throws MPIException {
-        Comm.checkRoot(c, root);
+        Arguments.root(c, root);
         int[] counts = countsOfAll(c, sendcount * sendtype.baseSize());
         if (c.rank() != root) {
             c.gatherV(send, null, counts, root);
@@ -137,7 +137,7 @@ final class Blocks {
     static void scatterV(Communicator c, Object sendbuf, int[] sendcount, int[] displs, Datatype sendtype,
                                  Object recvbuf, int recvcount, Datatype recvtype, int root, boolean inPlace)
             throws MPIException {
-        Comm.checkRoot(c, root);
+        Arguments.root(c, root);
         boolean atRoot = c.rank() == root;
         ByteBuffer counts = ByteBuffer.allocate(4 * c.size()).order(ByteOrder.nativeOrder());
         ByteBuffer packed = null;

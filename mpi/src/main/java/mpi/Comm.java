@@ -103,8 +103,7 @@ public class Comm {
             return;
         }
         run(c -> {
-            checkPeer(c, dest, "destination");
-            checkTag(tag);
+            Arguments.destination(c, dest, tag);
             c.send(Data.in(buf, count, type), dest, tag);
         });
     }
@@ -118,8 +117,7 @@ public class Comm {
             return;
         }
         run(c -> {
-            checkPeer(c, dest, "destination");
-            checkTag(tag);
+            Arguments.destination(c, dest, tag);
             BufferedSends.send(c, Data.in(buf, count, type), dest, tag);
         });
     }
@@ -139,8 +137,7 @@ public class Comm {
         return call(c -> {
             CompletableFuture<Void> sent = null;
             if (dest != MPI.PROC_NULL) {
-                checkPeer(c, dest, "destination");
-                checkTag(sendtag);
+                Arguments.destination(c, dest, sendtag);
                 sent = c.sendAsync(Data.in(sendbuf, sendcount, sendtype), dest, sendtag);
             }
             Status s = recv(recvbuf, recvcount, recvtype, source, recvtag);
@@ -175,8 +172,7 @@ public class Comm {
                 throw new MPIException(MPI.ERR_UNSUPPORTED_OPERATION, "receives from MPI.ANY_SOURCE or with MPI.ANY_TAG"
                         + " are not supported by jccl-mpi yet", null);
             }
-            checkPeer(c, source, "source");
-            checkTag(tag);
+            Arguments.source(c, source, tag);
             ByteBuffer room = Data.room(buf, count, type);
             c.recv(room, source, tag);
             Data.out(room, buf, count, type);
@@ -194,7 +190,7 @@ public class Comm {
     /** Copies root's {@code count} elements into every other rank's {@code buf}. */
     public final void bcast(Object buf, int count, Datatype type, int root) throws MPIException {
         run(c -> {
-            checkRoot(c, root);
+            Arguments.root(c, root);
             ByteBuffer b = c.rank() == root ? Data.in(buf, count, type) : Data.room(buf, count, type);
             c.broadcast(b, root);
             if (c.rank() != root) {
@@ -207,7 +203,7 @@ public class Comm {
     public final void gather(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int recvcount,
                              Datatype recvtype, int root) throws MPIException {
         run(c -> {
-            boolean atRoot = atRoot(c, root, sendcount, sendtype, recvcount, recvtype);
+            boolean atRoot = Arguments.atRoot(c, root, sendcount, sendtype, recvcount, recvtype);
             ByteBuffer send = Data.in(sendbuf, sendcount, sendtype);
             ByteBuffer recv = atRoot ? Data.room(recvbuf, recvcount * c.size(), recvtype) : null;
             c.gather(send, recv, root);
@@ -220,7 +216,7 @@ public class Comm {
     /** In place: root's own block already lies in {@code buf}; other ranks send their {@code count} elements. */
     public final void gather(Object buf, int count, Datatype type, int root) throws MPIException {
         run(c -> {
-            checkRoot(c, root);
+            Arguments.root(c, root);
             if (c.rank() != root) {
                 c.gather(Data.in(buf, count, type), null, root);
                 return;
@@ -236,7 +232,7 @@ public class Comm {
     public final void scatter(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int recvcount,
                               Datatype recvtype, int root) throws MPIException {
         run(c -> {
-            boolean atRoot = atRoot(c, root, sendcount, sendtype, recvcount, recvtype);
+            boolean atRoot = Arguments.atRoot(c, root, sendcount, sendtype, recvcount, recvtype);
             ByteBuffer send = atRoot ? Data.in(sendbuf, sendcount * c.size(), sendtype) : null;
             ByteBuffer recv = Data.room(recvbuf, recvcount, recvtype);
             c.scatter(send, recv, root);
@@ -247,7 +243,7 @@ public class Comm {
     /** In place: root keeps its own block where it lies in {@code buf}; the others receive theirs into {@code buf}. */
     public final void scatter(Object buf, int count, Datatype type, int root) throws MPIException {
         run(c -> {
-            checkRoot(c, root);
+            Arguments.root(c, root);
             if (c.rank() != root) {
                 ByteBuffer recv = Data.room(buf, count, type);
                 c.scatter(null, recv, root);
@@ -264,7 +260,7 @@ public class Comm {
     public final void allGather(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int recvcount,
                                 Datatype recvtype) throws MPIException {
         run(c -> {
-            sameBlock(sendcount, sendtype, recvcount, recvtype);
+            Arguments.sameBlock(sendcount, sendtype, recvcount, recvtype);
             ByteBuffer recv = Data.room(recvbuf, recvcount * c.size(), recvtype);
             c.allGather(Data.in(sendbuf, sendcount, sendtype), recv);
             Data.out(recv, recvbuf, recvcount * c.size(), recvtype);
@@ -286,7 +282,7 @@ public class Comm {
     public final void allToAll(Object sendbuf, int sendcount, Datatype sendtype, Object recvbuf, int recvcount,
                                Datatype recvtype) throws MPIException {
         run(c -> {
-            sameBlock(sendcount, sendtype, recvcount, recvtype);
+            Arguments.sameBlock(sendcount, sendtype, recvcount, recvtype);
             ByteBuffer recv = Data.room(recvbuf, recvcount * c.size(), recvtype);
             c.allToAll(Data.in(sendbuf, sendcount * c.size(), sendtype), recv);
             Data.out(recv, recvbuf, recvcount * c.size(), recvtype);
@@ -296,7 +292,7 @@ public class Comm {
     /** Root's {@code recvbuf} receives the reduction of every rank's {@code sendbuf}. */
     public final void reduce(Object sendbuf, Object recvbuf, int count, Datatype type, Op op, int root) throws MPIException {
         run(c -> {
-            checkRoot(c, root);
+            Arguments.root(c, root);
             boolean atRoot = c.rank() == root;
             ByteBuffer send = Data.in(sendbuf, count, type);
             ByteBuffer recv = atRoot ? Data.room(recvbuf, count, type) : null;
@@ -310,7 +306,7 @@ public class Comm {
     /** In place at root: {@code buf} is root's contribution and receives the result; elsewhere it is the contribution. */
     public final void reduce(Object buf, int count, Datatype type, Op op, int root) throws MPIException {
         run(c -> {
-            checkRoot(c, root);
+            Arguments.root(c, root);
             ByteBuffer b = Data.in(buf, count, type);
             boolean atRoot = c.rank() == root;
             Reductions.reduce(c, b, atRoot ? b : null, count, type, op, root);
@@ -352,7 +348,7 @@ public class Comm {
     public final void reduceScatter(Object sendbuf, Object recvbuf, int[] recvcounts, Datatype type, Op op)
             throws MPIException {
         run(c -> {
-            int total = total(c, recvcounts);
+            int total = Arguments.total(c, recvcounts);
             ByteBuffer recv = Data.room(recvbuf, recvcounts[c.rank()], type);
             Reductions.reduceScatterV(c, Data.in(sendbuf, total, type), recv, recvcounts, type, op);
             Data.out(recv, recvbuf, recvcounts[c.rank()], type);
@@ -362,7 +358,7 @@ public class Comm {
     /** In place: {@code buf} holds every rank's counts of elements; this rank's part, reduced, lands at its start. */
     public final void reduceScatter(Object buf, int[] counts, Datatype type, Op op) throws MPIException {
         run(c -> {
-            int total = total(c, counts);
+            int total = Arguments.total(c, counts);
             ByteBuffer all = Data.in(buf, total, type);
             ByteBuffer mine = ByteBuffer.allocate(counts[c.rank()] * type.baseSize()).order(all.order());
             Reductions.reduceScatterV(c, all, mine, counts, type, op);
@@ -388,7 +384,7 @@ public class Comm {
     public final void gatherv(Object recvbuf, int[] recvcount, int[] displs, Datatype recvtype, int root)
             throws MPIException {
         run(c -> {
-            checkRoot(c, root);
+            Arguments.root(c, root);
             int me = c.rank();
             if (me != root || recvcount == null || displs == null || recvcount.length <= me || displs.length <= me) {
                 throw new MPIException(MPI.ERR_ROOT, "the in-place gatherv is the root's; rank " + me
@@ -404,7 +400,7 @@ public class Comm {
     /** A non-root rank's part of the in-place {@link #gatherv(Object, int[], int[], Datatype, int)}. */
     public final void gatherv(Object sendbuf, int sendcount, Datatype sendtype, int root) throws MPIException {
         run(c -> {
-            checkRoot(c, root);
+            Arguments.root(c, root);
             if (c.rank() == root) {
                 throw new MPIException(MPI.ERR_ROOT, "the root of an in-place gatherv calls gatherv(recvbuf, recvcount,"
                         + " displs, recvtype, root)", null);
@@ -426,7 +422,7 @@ public class Comm {
     public final void scatterv(Object sendbuf, int[] sendcount, int[] displs, Datatype sendtype, int root)
             throws MPIException {
         run(c -> {
-            checkRoot(c, root);
+            Arguments.root(c, root);
             if (c.rank() != root) {
                 throw new MPIException(MPI.ERR_ROOT, "the in-place scatterv is the root's; rank " + c.rank()
                         + " calls scatterv(recvbuf, recvcount, recvtype, root)", null);
@@ -438,7 +434,7 @@ public class Comm {
     /** A non-root rank's part of the in-place {@link #scatterv(Object, int[], int[], Datatype, int)}. */
     public final void scatterv(Object recvbuf, int recvcount, Datatype recvtype, int root) throws MPIException {
         run(c -> {
-            checkRoot(c, root);
+            Arguments.root(c, root);
             if (c.rank() == root) {
                 throw new MPIException(MPI.ERR_ROOT, "the root of an in-place scatterv calls scatterv(sendbuf, sendcount,"
                         + " displs, sendtype, root)", null);
@@ -495,25 +491,7 @@ public class Comm {
         });
     }
 
-    // ---- checks and errors ----------------------------------------------------------------
-
-    /** The sum of {@code counts}, which must hold one non-negative count per rank. */
-    private static int total(Communicator c, int[] counts) throws MPIException {
-        if (counts == null || counts.length != c.size()) {
-            throw new MPIException(MPI.ERR_COUNT, "the counts must hold one entry per rank (" + c.size() + ")", null);
-        }
-        long total = 0;
-        for (int n : counts) {
-            if (n < 0) {
-                throw new MPIException(MPI.ERR_COUNT, "count " + n + " is negative", null);
-            }
-            total += n;
-        }
-        if (total > Integer.MAX_VALUE) {
-            throw new MPIException(MPI.ERR_COUNT, "the counts add up to more than 2^31 - 1 elements", null);
-        }
-        return (int) total;
-    }
+    // ---- errors -------------------------------------------------------------------------
 
     final Communicator live() throws MPIException {
         Communicator c = comm;
@@ -522,46 +500,6 @@ public class Comm {
                     : "not initialized or freed") + "; call MPI.Init first", null));
         }
         return c;
-    }
-
-    private static void checkPeer(Communicator c, int peer, String what) throws MPIException {
-        if (peer < 0 || peer >= c.size()) {
-            throw new MPIException(MPI.ERR_RANK, what + " rank " + peer + " is not in 0.." + (c.size() - 1), null);
-        }
-    }
-
-    static void checkRoot(Communicator c, int root) throws MPIException {
-        if (root < 0 || root >= c.size()) {
-            throw new MPIException(MPI.ERR_ROOT, "root " + root + " is not in 0.." + (c.size() - 1), null);
-        }
-    }
-
-    /** Checks {@code root}; at the root, also that a block sent is a block received. Whether this rank is the root. */
-    private static boolean atRoot(Communicator c, int root, int sendcount, Datatype sendtype, int recvcount,
-                                  Datatype recvtype) throws MPIException {
-        checkRoot(c, root);
-        if (c.rank() != root) {
-            return false;
-        }
-        sameBlock(sendcount, sendtype, recvcount, recvtype);
-        return true;
-    }
-
-    private static void checkTag(int tag) throws MPIException {
-        if (tag < 0) {
-            throw new MPIException(MPI.ERR_TAG, "tag " + tag + " is negative", null);
-        }
-    }
-
-    private static void sameBlock(int sendcount, Datatype sendtype, int recvcount, Datatype recvtype) throws MPIException {
-        long send = (long) sendcount * sendtype.baseSize();
-        long recv = (long) recvcount * recvtype.baseSize();
-        if (send > recv) {
-            throw new MPIException(MPI.ERR_TRUNCATE, "a block of " + send + " B does not fit the receive block of " + recv + " B", null);
-        }
-        if (send < recv) {
-            throw new MPIException(MPI.ERR_COUNT, "a block of " + send + " B is shorter than the receive block of " + recv + " B", null);
-        }
     }
 
     /** A call's work on the live communicator. */

@@ -2,6 +2,7 @@ package mpi;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.jccl.Communicator;
 import org.jccl.DataType;
 
@@ -89,10 +90,9 @@ final class Reductions {
             c.reduceScatter(send, recv, type.reducible(), op.reduceOp());
             return;
         }
-        ByteBuffer whole = scratch(send.remaining());
-        allReduce(c, send, whole, count * c.size(), type, op);
-        int block = recv.remaining();
-        recv.put(recv.position(), whole, c.rank() * block, block);
+        int[] counts = new int[c.size()];
+        Arrays.fill(counts, count);
+        reduceScatterV(c, send, recv, counts, type, op);
     }
 
     /** {@code into} = block 0 op block 1 op ... of the first {@code ranks} blocks of {@code count} elements in {@code all}. */

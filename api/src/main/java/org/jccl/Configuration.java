@@ -120,6 +120,11 @@ public final class Configuration {
      */
     public static final String PROP_CHECK_ARGUMENTS = "jccl.checkArguments";
 
+    /** A setting with a system property and a variable: the property when set (it wins), else the variable, else null. */
+    public static String setting(String property, String variable) {
+        return System.getProperty(property, System.getenv(variable));
+    }
+
     /** Reads an integer system property, falling back to {@code def}. */
     public static int intProperty(String name, int def) {
         String v = System.getProperty(name);

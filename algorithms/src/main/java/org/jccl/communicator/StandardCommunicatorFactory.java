@@ -115,7 +115,7 @@ public final class StandardCommunicatorFactory implements CommunicatorFactory {
 
     /** The model {@code JCCL_COST_MODEL} (or {@code jccl.costModel}) sets, or null to measure one. */
     private static CostModel costModel(int rank) {
-        String spec = System.getProperty(Configuration.PROP_COST_MODEL, System.getenv(Configuration.ENV_COST_MODEL));
+        String spec = Configuration.setting(Configuration.PROP_COST_MODEL, Configuration.ENV_COST_MODEL);
         if (spec == null || spec.isBlank()) {
             return null;
         }

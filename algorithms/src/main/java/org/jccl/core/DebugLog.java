@@ -1,12 +1,10 @@
 package org.jccl.core;
 
 import java.util.Locale;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import org.jccl.Configuration;
+import org.jccl.spi.LoggingBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * jccl's log lines. With {@code JCCL_DEBUG} (or {@code -Djccl.debug}) set to {@code INFO},
@@ -23,7 +21,7 @@ public final class DebugLog {
     public enum Level { INFO, DEBUG, TRACE }
 
     private static final Level STANDARD_ERROR = levelFromSettings();
-    private static final boolean HAS_BACKEND = STANDARD_ERROR == null && backendPresent();
+    private static final boolean HAS_BACKEND = STANDARD_ERROR == null && LoggingBackend.slf4jPresent();
 
     private final Logger logger;
 
@@ -82,7 +80,7 @@ public final class DebugLog {
 
     /** The level {@code JCCL_DEBUG} or {@code jccl.debug} names, or null for none. */
     private static Level levelFromSettings() {
-        String s = System.getProperty(Configuration.PROP_DEBUG, System.getenv(Configuration.ENV_DEBUG));
+        String s = Configuration.setting(Configuration.PROP_DEBUG, Configuration.ENV_DEBUG);
         if (s == null || s.isBlank()) {
             return null;
         }
@@ -96,15 +94,6 @@ public final class DebugLog {
             System.err.println("jccl: " + Configuration.ENV_DEBUG + "=" + s + " is not one of INFO, DEBUG, TRACE or OFF;"
                     + " logging to standard error stays off");
             return null;
-        }
-    }
-
-    private static boolean backendPresent() {
-        try {
-            return System.getProperty("slf4j.provider") != null
-                    || ServiceLoader.load(SLF4JServiceProvider.class, DebugLog.class.getClassLoader()).iterator().hasNext();
-        } catch (ServiceConfigurationError e) {
-            return false; // a broken backend: SLF4J itself would fall back to none
         }
     }
 }

@@ -143,11 +143,6 @@ public final class TlsIdentity {
         return List.of(PROTOCOLS);
     }
 
-    /** The cipher suite every side prefers, where the protocol has it. */
-    public static String preferredSuite() {
-        return PREFERRED_SUITE;
-    }
-
     /** An engine for one connection: the client side for the rank that connects, the server side for the one that accepts. */
     public SSLEngine engine(boolean client) {
         SSLEngine e = context.createSSLEngine();

@@ -10,11 +10,9 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.security.cert.X509Certificate;
-import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import org.jccl.spi.LoggingBackend;
 import org.jccl.spi.TlsIdentity;
 
 /**
@@ -26,7 +24,7 @@ import org.jccl.spi.TlsIdentity;
  */
 final class OpenSslEngines implements TlsEngines {
     static {
-        if (!slf4jBackendPresent()) {
+        if (!LoggingBackend.slf4jPresent()) {
             // Netty asks SLF4J first, and SLF4J without a backend warns on standard error: jccl stays quiet
             InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
         }
@@ -49,10 +47,9 @@ final class OpenSslEngines implements TlsEngines {
     }
 
     private static SslContext configure(SslContextBuilder b, X509Certificate[] authorities) throws SSLException {
-        List<String> protocols = TlsIdentity.protocols();
         return b.sslProvider(SslProvider.OPENSSL)
                 .trustManager(authorities)
-                .protocols(protocols.toArray(new String[0]))
+                .protocols(TlsIdentity.protocols().toArray(new String[0]))
                 .option(OpenSslContextOption.USE_TASKS, false)
                 .build();
     }
@@ -60,16 +57,6 @@ final class OpenSslEngines implements TlsEngines {
     /** Why OpenSSL cannot be used here, or null when it can. */
     static String unavailable() {
         return OpenSsl.isAvailable() ? null : String.valueOf(OpenSsl.unavailabilityCause());
-    }
-
-    private static boolean slf4jBackendPresent() {
-        try {
-            Class<?> provider = Class.forName("org.slf4j.spi.SLF4JServiceProvider");
-            return System.getProperty("slf4j.provider") != null
-                    || ServiceLoader.load(provider, OpenSslEngines.class.getClassLoader()).iterator().hasNext();
-        } catch (ClassNotFoundException | ServiceConfigurationError e) {
-            return false;
-        }
     }
 
     @Override

@@ -20,8 +20,8 @@ interface TlsEngines {
 
     /** The engines {@code JCCL_TLS_PROVIDER} (or {@code jccl.tls.provider}) asks for, OpenSSL's when it loads and none is named. */
     static TlsEngines of(TlsIdentity identity) {
-        String wanted = System.getProperty(Configuration.PROP_TLS_PROVIDER,
-                System.getenv().getOrDefault(Configuration.ENV_TLS_PROVIDER, "auto")).trim().toLowerCase(Locale.ROOT);
+        String set = Configuration.setting(Configuration.PROP_TLS_PROVIDER, Configuration.ENV_TLS_PROVIDER);
+        String wanted = set == null ? "auto" : set.trim().toLowerCase(Locale.ROOT);
         return switch (wanted) {
             case "jdk" -> jdk(identity);
             case "openssl" -> {
