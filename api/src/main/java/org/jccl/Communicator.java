@@ -162,6 +162,12 @@ public interface Communicator extends AutoCloseable {
     CompletableFuture<Void> reduceScatterVAsync(ByteBuffer send, ByteBuffer recv, int[] recvCounts, DataType type, ReduceOp op);
 
     /**
+     * This communicator's point-to-point messaging with MPI's matching: receives up to a length,
+     * wildcard source and tag, probes, synchronous sends. It costs nothing until first used.
+     */
+    Mailbox mailbox();
+
+    /**
      * Splits this communicator like {@code MPI_Comm_split}: ranks with the same {@code color} form a
      * new communicator, ordered by {@code key} and then by rank here. Every rank must call it;
      * {@code color < 0} takes part but gets null. The new communicator has its own connections, so

@@ -78,6 +78,15 @@ public final class Configuration {
     /** Default of {@link #PROP_TCP_UNEXPECTED_LIMIT}: 64 MiB. */
     public static final long DEFAULT_TCP_UNEXPECTED_LIMIT = 64L * 1024 * 1024;
 
+    /**
+     * System property: a {@link Mailbox} message up to this many bytes travels inside its envelope
+     * (one message, copied once on arrival); a longer one follows its envelope as a message of its
+     * own, which lands in the receive's buffer. Keep it under {@link #PROP_UCX_SINGLE_COPY_BYTES}.
+     */
+    public static final String PROP_MAILBOX_EAGER_BYTES = "jccl.mailbox.eagerBytes";
+    /** Default of {@link #PROP_MAILBOX_EAGER_BYTES}: 4 KiB. */
+    public static final int DEFAULT_MAILBOX_EAGER_BYTES = 4 * 1024;
+
     /** System property: pipeline chunk size in bytes for the bandwidth-bound algorithms. */
     public static final String PROP_CHUNK_BYTES = "jccl.chunkBytes";
     /** Default of {@link #PROP_CHUNK_BYTES}: 512 KiB. */

@@ -3,6 +3,7 @@ package org.jccl.communicator;
 import java.nio.ByteBuffer;
 import org.jccl.DataType;
 import org.jccl.JcclException;
+import org.jccl.Mailbox;
 import org.jccl.ReduceOp;
 
 /** Checks a collective's arguments on this rank before anything is sent; failures name rank and operation. */
@@ -49,6 +50,23 @@ final class ArgumentCheck {
         }
         if (peer == rank) {
             throw fail("peer " + peer + " is this rank; send to another rank");
+        }
+        return this;
+    }
+
+    /** A mailbox's peer: any rank, this one too, or {@code Mailbox.ANY_SOURCE} where {@code wildcard}. */
+    ArgumentCheck member(int peer, boolean wildcard) {
+        if (!(wildcard && peer == Mailbox.ANY_SOURCE) && (peer < 0 || peer >= size)) {
+            throw fail((wildcard ? "source " : "destination ") + peer + " is outside 0.." + (size - 1)
+                    + (wildcard ? " and is not ANY_SOURCE" : ""));
+        }
+        return this;
+    }
+
+    /** A mailbox's tag: at least 0, or {@code Mailbox.ANY_TAG} where {@code wildcard}. */
+    ArgumentCheck tag(int tag, boolean wildcard) {
+        if (tag < 0 && !(wildcard && tag == Mailbox.ANY_TAG)) {
+            throw fail("tag " + tag + " is negative" + (wildcard ? " and is not ANY_TAG" : ""));
         }
         return this;
     }

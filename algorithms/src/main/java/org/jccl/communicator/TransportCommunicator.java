@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.jccl.Communicator;
 import org.jccl.DataType;
 import org.jccl.JcclException;
+import org.jccl.Mailbox;
 import org.jccl.ReduceOp;
 import org.jccl.algorithms.AlgorithmSelector;
 import org.jccl.core.DebugLog;
@@ -53,6 +54,8 @@ public final class TransportCommunicator implements Communicator {
     /** Where an asynchronous send or receive is posted: in order with the blocking calls that follow it. */
     private final Executor jobs;
     private long splits;
+    /** Made on first use, so that a communicator without point-to-point posts no envelope receives. */
+    private MatchingMailbox mailbox;
     private ByteBuffer staging;
     private FloatBuffer stagingFloats;
     private DoubleBuffer stagingDoubles;
@@ -287,6 +290,14 @@ public final class TransportCommunicator implements Communicator {
         return m.future();
     }
 
+    @Override
+    public synchronized Mailbox mailbox() {
+        if (mailbox == null) {
+            mailbox = new MatchingMailbox(rank, size, transport, execution::usable, execution::breakWith);
+        }
+        return mailbox;
+    }
+
     // ---- array conveniences ---------------------------------------------------------------
 
     @Override
@@ -439,6 +450,11 @@ public final class TransportCommunicator implements Communicator {
     public void close() {
         if (!execution.markClosed()) {
             return;
+        }
+        synchronized (this) {
+            if (mailbox != null) {
+                mailbox.close();
+            }
         }
         try {
             transport.close();

@@ -20,7 +20,8 @@ import org.jccl.spi.Completion;
 final class InProcessFabric {
     private static final Map<Long, InProcessFabric> JOBS = new ConcurrentHashMap<>();
 
-    private record Pending(ByteBuffer buf, long check, Completion done) {
+    /** A posted operation; {@code upTo}: a receive that takes any message that fits. */
+    private record Pending(ByteBuffer buf, long check, boolean upTo, Completion done) {
     }
 
     /** Messages from one rank to another, keyed by tag, FIFO. */
@@ -62,11 +63,11 @@ final class InProcessFabric {
     }
 
     void send(int from, int to, long tag, long check, ByteBuffer buf, Completion done) {
-        post(mailboxes[from * size + to], true, tag, new Pending(buf, check, done), from, to);
+        post(mailboxes[from * size + to], true, tag, new Pending(buf, check, false, done), from, to);
     }
 
-    void recv(int to, int from, long tag, long check, ByteBuffer buf, Completion done) {
-        post(mailboxes[from * size + to], false, tag, new Pending(buf, check, done), from, to);
+    void recv(int to, int from, long tag, long check, boolean upTo, ByteBuffer buf, Completion done) {
+        post(mailboxes[from * size + to], false, tag, new Pending(buf, check, upTo, done), from, to);
     }
 
     private void post(Mailbox box, boolean isSend, long tag, Pending op, int from, int to) {
@@ -92,16 +93,21 @@ final class InProcessFabric {
             recv.done().failed(new CheckMismatch(to, from, recv.check(), send.check()));
             return;
         }
-        if (send.buf().remaining() != recv.buf().remaining()) {
-            JcclException e = new JcclException(-1, "inproc", "message of " + send.buf().remaining()
-                    + " B does not match the posted receive of " + recv.buf().remaining() + " B");
+        int length = send.buf().remaining();
+        if (recv.upTo() ? length > recv.buf().remaining() : length != recv.buf().remaining()) {
+            JcclException e = new JcclException(-1, "inproc", "message of " + length
+                    + " B does not " + (recv.upTo() ? "fit" : "match") + " the posted receive of " + recv.buf().remaining() + " B");
             send.done().failed(e);
             recv.done().failed(e);
             return;
         }
         recv.buf().duplicate().put(send.buf().duplicate());
         send.done().completed();
-        recv.done().completed();
+        if (recv.upTo()) {
+            recv.done().received(length);
+        } else {
+            recv.done().completed();
+        }
     }
 
     private JcclException failure(int peer) {

@@ -23,7 +23,12 @@ final class InProcessTransport implements Transport {
 
     @Override
     public void recv(int peer, long tag, ByteBuffer buf, Completion done) {
-        fabric.recv(rank, peer, tag, 0, buf, done);
+        fabric.recv(rank, peer, tag, 0, false, buf, done);
+    }
+
+    @Override
+    public void recvUpTo(int peer, long tag, ByteBuffer buf, Completion done) {
+        fabric.recv(rank, peer, tag, 0, true, buf, done);
     }
 
     @Override
@@ -43,7 +48,7 @@ final class InProcessTransport implements Transport {
 
     @Override
     public void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
-        fabric.recv(rank, peer, tag, check, buf, done);
+        fabric.recv(rank, peer, tag, check, false, buf, done);
     }
 
     @Override

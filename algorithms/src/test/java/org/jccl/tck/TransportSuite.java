@@ -72,8 +72,17 @@ public abstract class TransportSuite {
 
     /** A completion as a future. */
     public static final class Done extends CompletableFuture<Void> implements Completion {
+        /** The length an up-to receive reported, or -1. */
+        volatile int received = -1;
+
         @Override
         public void completed() {
+            complete(null);
+        }
+
+        @Override
+        public void received(int bytes) {
+            received = bytes;
             complete(null);
         }
 
@@ -174,6 +183,55 @@ public abstract class TransportSuite {
                 }
             }
         }
+    }
+
+    @Test
+    void anUpToReceiveTakesAnyMessageThatFitsAndSaysHowLongItWas() throws Exception {
+        List<Transport> t = open(2);
+        int[] sizes = {0, 1, 4095, 4096, 65537, 300_001, (1 << 20) + 3};
+        long tag = 1;
+        for (int size : sizes) {
+            for (boolean receiverFirst : new boolean[] {true, false}) {
+                boolean direct = (tag & 2) == 0;
+                ByteBuffer out = pattern(size, (int) tag, direct);
+                ByteBuffer in = (direct ? ByteBuffer.allocateDirect(size + 64) : ByteBuffer.allocate(size + 64)).position(3);
+                Done s = new Done();
+                Done r = new Done();
+                if (receiverFirst) {
+                    t.get(1).recvUpTo(0, tag, in, r);
+                    t.get(0).send(1, tag, out, s);
+                } else {
+                    t.get(0).send(1, tag, out, s);
+                    Thread.sleep(10);
+                    t.get(1).recvUpTo(0, tag, in, r);
+                }
+                s.await();
+                r.await();
+                assertEquals(size, r.received, "length reported for " + size + " B");
+                assertEquals(3, in.position(), "receive window untouched");
+                assertPattern(in.duplicate().limit(3 + size), (int) tag);
+                tag++;
+            }
+        }
+    }
+
+    @Test
+    void anUpToReceiveRefusesALongerMessageAndTheNextOneStillArrivesInOrder() throws Exception {
+        List<Transport> t = open(2);
+        Done s1 = new Done();
+        Done s2 = new Done();
+        t.get(0).send(1, 9, pattern(300, 1, true), s1);
+        t.get(0).send(1, 9, pattern(50, 2, false), s2);
+        Done r1 = new Done();
+        t.get(1).recvUpTo(0, 9, ByteBuffer.allocateDirect(100), r1);
+        Throwable why = r1.failure();
+        assertTrue(why instanceof JcclException && why.getMessage().contains("100 B"), String.valueOf(why));
+        ByteBuffer in = ByteBuffer.allocate(100);
+        Done r2 = new Done();
+        t.get(1).recvUpTo(0, 9, in, r2);
+        r2.await();
+        assertEquals(50, r2.received);
+        assertPattern(in.limit(50), 2);
     }
 
     /**

@@ -9,7 +9,8 @@ import org.jccl.JcclException;
  *
  * <p>A transport moves the bytes of a buffer window ({@code position()} to {@code limit()}) and
  * never changes the buffer's position or limit. Messages between one pair of ranks with the same
- * tag match in FIFO order. A receive window must be exactly as long as the message. Tags are opaque
+ * tag match in FIFO order. A receive window must be exactly as long as the message, except for
+ * {@link #recvUpTo}, which takes any message that fits. Tags are opaque
  * to a transport and use only the low {@link #TAG_BITS} bits, so a transport may use the bits above
  * (to carry the sender's rank, say). Sending to oneself is not supported.
  *
@@ -28,6 +29,20 @@ public interface Transport extends AutoCloseable {
 
     /** Posts a receive of exactly {@code buf.remaining()} bytes from {@code peer}. */
     void recv(int peer, long tag, ByteBuffer buf, Completion done);
+
+    /**
+     * Posts a receive of a message of at most {@code buf.remaining()} bytes from {@code peer}, which
+     * lands at the start of the window; {@link Completion#received(int)} says how long it was. A
+     * longer message fails the receive and is dropped. Messages received this way carry no check
+     * word. Order is FIFO as for exact receives among messages that take one path; a transport that
+     * gives long messages a path of their own (ucx's single-copy lane) keeps no order between a long
+     * and a short message here. Transports that cannot tell a message's length fail the receive.
+     * An up-to receive stands, as a receive for requests that come whenever does: it keeps no helper
+     * thread driving the transport, and completes when a caller drives ({@link Progress}).
+     */
+    default void recvUpTo(int peer, long tag, ByteBuffer buf, Completion done) {
+        done.failed(new JcclException(-1, "recv", "this transport receives only messages of an exact length"));
+    }
 
     /**
      * The largest message that carries a check word: a receive fails with {@link CheckMismatch}

@@ -132,6 +132,7 @@ final class MessageMatcher {
         } else {
             release(e);
             op.window.put(0, e.data, 0, e.length);
+            op.received = e.length;
             op.succeed();
         }
     }
@@ -203,8 +204,8 @@ final class MessageMatcher {
         if (op == null) {
             return "DATA for a tag this rank never cleared";
         }
-        if (op.length != length) {
-            return "DATA of " + length + " B where RTS announced " + op.length + " B";
+        if (op.received != length) {
+            return "DATA of " + length + " B where RTS announced " + op.received + " B";
         }
         wire.receiveInto(op, (int) length);
         return null;
@@ -223,6 +224,7 @@ final class MessageMatcher {
             adopter.fail(wrong);
         } else {
             adopter.window.put(0, e.data, 0, e.length);
+            adopter.received = e.length;
             adopter.succeed();
         }
     }
@@ -273,8 +275,19 @@ final class MessageMatcher {
         return failed;
     }
 
-    /** Why a message of {@code length} bytes with {@code check} cannot complete {@code op}, or null when it can. */
+    /**
+     * Why a message of {@code length} bytes with {@code check} cannot complete {@code op}, or null
+     * when it can; then {@code op} takes that many bytes.
+     */
     private JcclException wrong(long check, int length, Operation op) {
+        if (op.upTo) {
+            if (length > op.length) {
+                return new JcclException(rank, "recv", "message of " + length + " B from rank " + peer
+                        + " does not fit the posted receive of " + op.length + " B");
+            }
+            op.received = length;
+            return null;
+        }
         if (check != op.check) {
             return new CheckMismatch(rank, peer, op.check, check); // says more than a length would
         }

@@ -13,24 +13,37 @@ final class Operation {
     final long tag;
     final long check;
     final ByteBuffer window;
+    /** The window's length: a send's message, an exact receive's message, an up-to receive's room. */
     final int length;
+    /** A receive that takes any message that fits its window ({@code Transport.recvUpTo}). */
+    final boolean upTo;
+    /** The length of the message a receive takes, once matched. */
+    int received;
     private final Completion done;
     private final TcpTransport owner;
     private boolean finished;
 
-    Operation(TcpTransport owner, long tag, long check, ByteBuffer buf, Completion done) {
+    Operation(TcpTransport owner, long tag, long check, boolean upTo, ByteBuffer buf, Completion done) {
         this.owner = owner;
+        this.upTo = upTo;
         this.tag = tag;
         this.check = check;
         this.window = buf.slice().order(buf.order());
         this.length = window.remaining();
+        this.received = length;
         this.done = done;
-        owner.operationStarted();
+        if (!upTo) {
+            owner.operationStarted(); // an up-to receive stands: it keeps no helper driving for it
+        }
     }
 
     void succeed() {
         if (claim()) {
-            done.completed();
+            if (upTo) {
+                done.received(received);
+            } else {
+                done.completed();
+            }
         }
     }
 
@@ -45,7 +58,9 @@ final class Operation {
             return false;
         }
         finished = true;
-        owner.operationFinished();
+        if (!upTo) {
+            owner.operationFinished();
+        }
         return true;
     }
 }

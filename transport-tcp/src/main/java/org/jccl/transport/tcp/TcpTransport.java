@@ -367,30 +367,35 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     }
 
     @Override
+    public void recvUpTo(int peer, long tag, ByteBuffer buf, Completion done) {
+        submit(false, peer, tag, 0, true, buf, done);
+    }
+
+    @Override
     public int checkedMessageBytes() {
         return Integer.MAX_VALUE;
     }
 
     @Override
     public void send(int peer, long tag, long check, ByteBuffer buf, Completion done) {
-        submit(true, peer, tag, check, buf, done);
+        submit(true, peer, tag, check, false, buf, done);
     }
 
     @Override
     public void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
-        submit(false, peer, tag, check, buf, done);
+        submit(false, peer, tag, check, false, buf, done);
     }
 
     /** Posts at once on the driving thread (the common case: no task allocated for it), else hands it to the driver. */
-    private void submit(boolean send, int peer, long tag, long check, ByteBuffer buf, Completion done) {
+    private void submit(boolean send, int peer, long tag, long check, boolean upTo, ByteBuffer buf, Completion done) {
         if (driver.driving()) {
-            post(send, peer, tag, check, buf, done);
+            post(send, peer, tag, check, upTo, buf, done);
         } else {
-            driver.submit(() -> post(send, peer, tag, check, buf, done));
+            driver.submit(() -> post(send, peer, tag, check, upTo, buf, done));
         }
     }
 
-    private void post(boolean send, int peer, long tag, long check, ByteBuffer buf, Completion done) {
+    private void post(boolean send, int peer, long tag, long check, boolean upTo, ByteBuffer buf, Completion done) {
         JcclException a = aborted;
         if (a != null) {
             done.failed(a);
@@ -400,7 +405,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
             done.failed(new JcclException(rank, "transport", "the transport is closed"));
             return;
         }
-        Operation op = new Operation(this, tag, check, buf, done);
+        Operation op = new Operation(this, tag, check, upTo, buf, done);
         if (send) {
             peers[peer].send(op);
         } else {

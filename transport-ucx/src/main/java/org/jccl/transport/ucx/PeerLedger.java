@@ -42,7 +42,9 @@ final class PeerLedger {
         }
         pending[op.peer] = op;
         op.linked = true;
-        outstanding++;
+        if (!op.upTo) {
+            outstanding++; // an up-to receive stands: it keeps no helper driving for it
+        }
         if (op.send) {
             sentTo[op.peer]++;
         }
@@ -61,7 +63,9 @@ final class PeerLedger {
         op.previous = null;
         op.next = null;
         op.linked = false;
-        outstanding--;
+        if (!op.upTo) {
+            outstanding--;
+        }
         if (!op.send && received) {
             receivedFrom[op.peer]++;
         }

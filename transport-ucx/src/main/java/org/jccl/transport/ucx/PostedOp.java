@@ -24,6 +24,8 @@ final class PostedOp extends UcxCallback {
     // set by reset(), once per use: an operation that ended cleanly is used again (PostedOpPool)
     int peer;
     boolean send;
+    /** A receive that takes any message that fits ({@code Transport.recvUpTo}). */
+    boolean upTo;
     long tag;
     /** The check word, sent or expected in an 8-byte trailer after the payload; 0: no trailer. */
     long check;
@@ -56,9 +58,10 @@ final class PostedOp extends UcxCallback {
     }
 
     /** Makes this the operation described, with nothing of an earlier use left; returns it. */
-    PostedOp reset(int peer, boolean send, long tag, long check, ByteBuffer buf, Completion done) {
+    PostedOp reset(int peer, boolean send, boolean upTo, long tag, long check, ByteBuffer buf, Completion done) {
         this.peer = peer;
         this.send = send;
+        this.upTo = upTo;
         this.tag = tag;
         this.user = buf;
         this.offset = buf.position();
@@ -146,6 +149,14 @@ final class PostedOp extends UcxCallback {
                 return;
             }
         }
+        if (upTo) {
+            int bytes = (int) Math.max(got, 0);
+            if (address == 0) {
+                user.put(offset, staged.buffer, 0, bytes);
+            }
+            finish(null, bytes);
+            return;
+        }
         if (got > 0 && got != wireLength) {
             fail(mismatch(got));
             return;
@@ -161,7 +172,8 @@ final class PostedOp extends UcxCallback {
         calledBack = true;
         if (!send && status == -9) { // UCS_ERR_MESSAGE_TRUNCATED: the message is longer than the receive
             fail(new JcclException(owner.rank(), "recv", "message from rank " + peer
-                    + " is longer than the posted receive of " + length + " B (do all ranks pass the same counts?)"));
+                    + " is longer than the posted receive of " + length + " B"
+                    + (upTo ? "" : " (do all ranks pass the same counts?)")));
         } else {
             JcclException broken = owner.failure();
             fail(broken != null ? broken : new JcclException(owner.rank(), send ? "send" : "recv",
@@ -186,6 +198,11 @@ final class PostedOp extends UcxCallback {
     }
 
     private void finish(JcclException cause) {
+        finish(cause, length);
+    }
+
+    /** Ends the operation, an up-to receive with a message of {@code bytes}. */
+    private void finish(JcclException cause, int bytes) {
         if (finished) {
             return;
         }
@@ -194,7 +211,9 @@ final class PostedOp extends UcxCallback {
         Completion d = done;
         user = null; // the caller's buffer and completion are not kept alive by a pooled operation
         done = null;
-        if (cause == null) {
+        if (cause == null && upTo) {
+            d.received(bytes);
+        } else if (cause == null) {
             d.completed();
         } else {
             d.failed(cause);

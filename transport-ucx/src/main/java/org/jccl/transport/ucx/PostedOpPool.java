@@ -23,13 +23,13 @@ final class PostedOpPool {
     }
 
     /** A kept operation made into the one described, or a new one. */
-    PostedOp take(int peer, boolean send, long tag, long check, ByteBuffer buf, Completion done) {
+    PostedOp take(int peer, boolean send, boolean upTo, long tag, long check, ByteBuffer buf, Completion done) {
         if (count == 0) {
-            return new PostedOp(owner).reset(peer, send, tag, check, buf, done);
+            return new PostedOp(owner).reset(peer, send, upTo, tag, check, buf, done);
         }
         PostedOp op = free[--count];
         free[count] = null;
-        return op.reset(peer, send, tag, check, buf, done);
+        return op.reset(peer, send, upTo, tag, check, buf, done);
     }
 
     /** Keeps {@code op}, which ended cleanly and which nothing refers to any more. */

@@ -29,6 +29,9 @@ final class UcxTags {
         return (singleCopy ? SINGLE_COPY : 0) | ((long) sender << Transport.TAG_BITS) | (tag & SPI_TAG_MASK);
     }
 
+    /** The mask of a receive that takes a message on either lane. */
+    static final long EITHER_LANE = ~SINGLE_COPY;
+
     /** Whether a tag is of a message on the single-copy lane. */
     static boolean singleCopy(long ucxTag) {
         return (ucxTag & SINGLE_COPY) != 0;

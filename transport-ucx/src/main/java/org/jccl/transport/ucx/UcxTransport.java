@@ -136,12 +136,17 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
 
     @Override
     public void send(int peer, long tag, ByteBuffer buf, Completion done) {
-        submit(peer, true, tag, 0, buf, done);
+        submit(peer, true, false, tag, 0, buf, done);
     }
 
     @Override
     public void recv(int peer, long tag, ByteBuffer buf, Completion done) {
-        submit(peer, false, tag, 0, buf, done);
+        submit(peer, false, false, tag, 0, buf, done);
+    }
+
+    @Override
+    public void recvUpTo(int peer, long tag, ByteBuffer buf, Completion done) {
+        submit(peer, false, true, tag, 0, buf, done);
     }
 
     @Override
@@ -151,12 +156,12 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
 
     @Override
     public void send(int peer, long tag, long check, ByteBuffer buf, Completion done) {
-        submit(peer, true, tag, check, buf, done);
+        submit(peer, true, false, tag, check, buf, done);
     }
 
     @Override
     public void recv(int peer, long tag, long check, ByteBuffer buf, Completion done) {
-        submit(peer, false, tag, check, buf, done);
+        submit(peer, false, false, tag, check, buf, done);
     }
 
     /** A peer on this machine with the single-copy lane, which means UCX may use shared memory with it. */
@@ -186,11 +191,11 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
      * Posts at once on the driving thread (the common case: no hand-off, and an operation from the
      * pool), after whatever other threads handed over before.
      */
-    private void submit(int peer, boolean send, long tag, long check, ByteBuffer buf, Completion done) {
+    private void submit(int peer, boolean send, boolean upTo, long tag, long check, ByteBuffer buf, Completion done) {
         if (driver.catchUp()) {
-            post(ops.take(peer, send, tag, check, buf, done));
+            post(ops.take(peer, send, upTo, tag, check, buf, done));
         } else {
-            PostedOp op = new PostedOp(this).reset(peer, send, tag, check, buf, done);
+            PostedOp op = new PostedOp(this).reset(peer, send, upTo, tag, check, buf, done);
             driver.onWorker(() -> post(op));
         }
     }
@@ -233,12 +238,15 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
             // a message already waiting in UCX would complete the receive at once, and JUCX then does
             // not report its length: take it from the queue here, where its length is known
             long tag = UcxTags.data(peer, op.tag, lanes.carries(op));
-            UcpTagMessage early = worker.tagProbeNonBlocking(tag, FULL_MASK, true);
+            // an up-to receive cannot tell its message's lane from its length: it takes either
+            long mask = op.upTo ? UcxTags.EITHER_LANE : FULL_MASK;
+            UcpTagMessage early = worker.tagProbeNonBlocking(tag, mask, true);
             if (early == null) {
                 // nothing of it has arrived, so nothing completes inside the post: no callback needed
-                op.request = worker.recvTaggedNonBlocking(address, capacity, tag, FULL_MASK, null);
+                op.request = worker.recvTaggedNonBlocking(address, capacity, tag, mask, null);
                 poll(op);
-            } else if (early.getRecvLength() > capacity || op.check == 0 && early.getRecvLength() != op.wireLength) {
+            } else if (early.getRecvLength() > capacity
+                    || op.check == 0 && !op.upTo && early.getRecvLength() != op.wireLength) {
                 op.fail(op.mismatch(early.getRecvLength())); // first: draining it may throw (see below)
                 abandoned.drop(worker, early);
             } else {
@@ -472,7 +480,7 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                 continue;
             }
             for (PostedOp op : ledger.pendingWith(p)) {
-                UcpTagMessage m = op.send || !op.heldByUcx() ? null
+                UcpTagMessage m = op.send || op.upTo || !op.heldByUcx() ? null
                         : worker.tagProbeNonBlocking(UcxTags.data(p, op.tag, !lanes.carries(op)), FULL_MASK, true);
                 if (m != null) {
                     giveUp(op, op.mismatch(m.getRecvLength() + op.trailerLength())); // its own length, as sent
