@@ -23,6 +23,16 @@ final class Arguments {
         tag(tag);
     }
 
+    /** A receive's or probe's source rank (or {@link MPI#ANY_SOURCE}) and tag (or {@link MPI#ANY_TAG}). */
+    static void anySource(Communicator c, int source, int tag) throws MPIException {
+        if (source != MPI.ANY_SOURCE) {
+            peer(c, source, "source");
+        }
+        if (tag != MPI.ANY_TAG) {
+            tag(tag);
+        }
+    }
+
     private static void peer(Communicator c, int peer, String what) throws MPIException {
         if (peer < 0 || peer >= c.size()) {
             throw new MPIException(MPI.ERR_RANK, what + " rank " + peer + " is not in 0.." + (c.size() - 1), null);

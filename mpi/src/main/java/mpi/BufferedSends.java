@@ -71,7 +71,7 @@ final class BufferedSends {
             }
             inFlight += charge;
             ByteBuffer copy = ByteBuffer.allocateDirect(bytes).order(data.order()).put(0, data, data.position(), bytes);
-            sent = c.sendAsync(copy, dest, tag);
+            sent = c.mailbox().sendAsync(copy, dest, tag);
             PENDING.add(sent);
         }
         sent.whenComplete((ok, failure) -> {

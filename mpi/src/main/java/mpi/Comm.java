@@ -1,9 +1,12 @@
 package mpi;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jccl.Communicator;
+import org.jccl.Envelope;
 import org.jccl.JcclException;
 
 /**
@@ -12,23 +15,62 @@ import org.jccl.JcclException;
  * {@link Errhandler}: by default the error is printed and the job ends on every rank; with
  * {@link MPI#ERRORS_RETURN} the call throws {@link MPIException}.
  *
- * <p>Where this differs from Open MPI, for now: a receive must be exactly as long as the message,
- * and from a named source with a named tag (wildcards come with jccl's SPI); collectives need the
- * same amount of data on both sides of each block, as MPI's type-signature rule asks anyway.
+ * <p>Point-to-point calls go through jccl's {@link org.jccl.Mailbox}, which matches as MPI does.
+ * Where this differs from Open MPI: collectives need the same amount of data on both sides of each
+ * block, as MPI's type-signature rule asks anyway.
  */
 public class Comm {
+    /** The API classes, whose outermost frame on the stack is the call the program made. */
+    private static final Set<String> API = Set.of("mpi.Comm", "mpi.Intracomm", "mpi.Request", "mpi.Prequest",
+            "mpi.Message", "mpi.MPI", "mpi.Group");
+
     private volatile Communicator comm;
     private volatile Errhandler errhandler = MPI.ERRORS_ARE_FATAL;
+    /** Each rank's rank in COMM_WORLD, for {@link #getGroup}. */
+    private volatile int[] members;
+    /** This process's rank in COMM_WORLD. */
+    private volatile int worldRank;
 
     Comm() {
     }
 
+    /** A communicator that is its own world (ranks as threads, say). */
     Comm(Communicator comm) {
-        this.comm = comm;
+        this(comm, identity(comm.size()), comm.rank());
     }
 
-    final void attach(Communicator c) {
+    Comm(Communicator comm, int[] members, int worldRank) {
+        attach(comm, members, worldRank);
+    }
+
+    final void attach(Communicator c, int[] members, int worldRank) {
+        this.members = members;
+        this.worldRank = worldRank;
         this.comm = c;
+    }
+
+    static int[] identity(int size) {
+        int[] ranks = new int[size];
+        for (int i = 0; i < size; i++) {
+            ranks[i] = i;
+        }
+        return ranks;
+    }
+
+    /** Each rank's rank in COMM_WORLD. */
+    final int[] members() {
+        return members;
+    }
+
+    /** This process's rank in COMM_WORLD. */
+    final int worldRank() {
+        return worldRank;
+    }
+
+    /** The communicator's processes, in rank order. Local. */
+    public final Group getGroup() throws MPIException {
+        live();
+        return new Group(members.clone(), worldRank);
     }
 
     final void detach() {
@@ -54,13 +96,16 @@ public class Comm {
         return live().rank();
     }
 
-    /** {@link MPI#IDENT} for the same communicator, {@link MPI#CONGRUENT} for the same ranks in order, else {@link MPI#UNEQUAL}. */
+    /**
+     * {@link MPI#IDENT} for the same communicator, {@link MPI#CONGRUENT} for the same processes in
+     * the same order, {@link MPI#SIMILAR} in another order, else {@link MPI#UNEQUAL}.
+     */
     public static int compare(Comm comm1, Comm comm2) throws MPIException {
         if (comm1 == comm2) {
             return MPI.IDENT;
         }
-        return comm1.getSize() == comm2.getSize() && comm1.getRank() == comm2.getRank() && comm1.getSize() == 1
-                ? MPI.CONGRUENT : MPI.UNEQUAL;
+        int groups = Group.compare(comm1.getGroup(), comm2.getGroup());
+        return groups == MPI.IDENT ? MPI.CONGRUENT : groups;
     }
 
     /** Whether this communicator is freed (or not yet made). */
@@ -99,13 +144,12 @@ public class Comm {
 
     /** Sends {@code count} elements of {@code type} from {@code buf} to {@code dest} with {@code tag}. */
     public final void send(Object buf, int count, Datatype type, int dest, int tag) throws MPIException {
-        if (dest == MPI.PROC_NULL) {
-            return;
-        }
-        run(c -> {
-            Arguments.destination(c, dest, tag);
-            c.send(Data.in(buf, count, type), dest, tag);
-        });
+        run(c -> PointToPoint.sendNow(c, buf, count, type, dest, tag, PointToPoint.Mode.STANDARD));
+    }
+
+    /** Synchronous send: returns once a receive on {@code dest} has matched the message. */
+    public final void sSend(Object buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        run(c -> PointToPoint.sendNow(c, buf, count, type, dest, tag, PointToPoint.Mode.SYNCHRONOUS));
     }
 
     /**
@@ -127,23 +171,83 @@ public class Comm {
         send(buf, count, type, dest, tag);
     }
 
+    /** Starts a send from the direct buffer {@code buf}, which must not change until the request completes. */
+    public final Request iSend(Buffer buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        return request(c -> PointToPoint.send(c, Data.in(PointToPoint.direct(buf), count, type), dest, tag,
+                PointToPoint.Mode.STANDARD));
+    }
+
+    /** Starts a buffered send: the message is copied before this returns, so the request is already complete. */
+    public final Request ibSend(Buffer buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        bSend(PointToPoint.direct(buf), count, type, dest, tag);
+        return new Request(this, CompletableFuture.completedFuture(Status.EMPTY));
+    }
+
+    /** Starts a synchronous send: the request completes once a receive matched the message. */
+    public final Request isSend(Buffer buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        return request(c -> PointToPoint.send(c, Data.in(PointToPoint.direct(buf), count, type), dest, tag,
+                PointToPoint.Mode.SYNCHRONOUS));
+    }
+
+    /** Starts a ready send, which is {@link #iSend}. */
+    public final Request irSend(Buffer buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        return iSend(buf, count, type, dest, tag);
+    }
+
+    /** Starts a receive of up to {@code count} elements into the direct buffer {@code buf}. */
+    public final Request iRecv(Buffer buf, int count, Datatype type, int source, int tag) throws MPIException {
+        return request(c -> PointToPoint.recv(c, buf, count, type, source, tag));
+    }
+
+    /** A persistent {@link #iSend}: each {@link Prequest#start} sends the buffer's content of that moment. */
+    public final Prequest sendInit(Buffer buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        return persistent(() -> iSend(buf, count, type, dest, tag));
+    }
+
+    /** A persistent {@link #ibSend}. */
+    public final Prequest bSendInit(Buffer buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        return persistent(() -> ibSend(buf, count, type, dest, tag));
+    }
+
+    /** A persistent {@link #isSend}. */
+    public final Prequest sSendInit(Buffer buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        return persistent(() -> isSend(buf, count, type, dest, tag));
+    }
+
+    /** A persistent {@link #irSend}. */
+    public final Prequest rSendInit(Buffer buf, int count, Datatype type, int dest, int tag) throws MPIException {
+        return persistent(() -> irSend(buf, count, type, dest, tag));
+    }
+
+    /** A persistent {@link #iRecv}. */
+    public final Prequest recvInit(Buffer buf, int count, Datatype type, int source, int tag) throws MPIException {
+        return persistent(() -> iRecv(buf, count, type, source, tag));
+    }
+
+    /** A request whose operation {@code start} posts; checked now, so that a misuse fails here and not at start. */
+    private Prequest persistent(Starter start) throws MPIException {
+        live();
+        return new Prequest(this, () -> start.start().future());
+    }
+
+    /** Posts one round of a persistent request. */
+    @FunctionalInterface
+    private interface Starter {
+        Request start() throws MPIException;
+    }
+
     /**
      * Sends to {@code dest} and receives from {@code source} at once, so that ranks exchanging in a
-     * ring do not wait for each other; the receive must be exactly as long as the message.
+     * ring do not wait for each other; the receive takes up to {@code recvcount} elements.
      */
     public final Status sendRecv(Object sendbuf, int sendcount, Datatype sendtype, int dest, int sendtag,
                                  Object recvbuf, int recvcount, Datatype recvtype, int source, int recvtag)
             throws MPIException {
         return call(c -> {
-            CompletableFuture<Void> sent = null;
-            if (dest != MPI.PROC_NULL) {
-                Arguments.destination(c, dest, sendtag);
-                sent = c.sendAsync(Data.in(sendbuf, sendcount, sendtype), dest, sendtag);
-            }
-            Status s = recv(recvbuf, recvcount, recvtype, source, recvtag);
-            if (sent != null) {
-                Completions.join(sent);
-            }
+            CompletableFuture<?> sent = PointToPoint.send(c, Data.in(sendbuf, sendcount, sendtype), dest, sendtag,
+                    PointToPoint.Mode.STANDARD);
+            Status s = PointToPoint.recvNow(c, recvbuf, recvcount, recvtype, source, recvtag);
+            PointToPoint.join(sent);
             return s;
         });
     }
@@ -160,24 +264,40 @@ public class Comm {
     }
 
     /**
-     * Receives {@code count} elements of {@code type} into {@code buf} from {@code source} with
-     * {@code tag}; the message must be exactly that long.
+     * Receives up to {@code count} elements of {@code type} into {@code buf} from {@code source} (or
+     * {@link MPI#ANY_SOURCE}) with {@code tag} (or {@link MPI#ANY_TAG}); the status says what came. A
+     * longer message is an error of class {@link MPI#ERR_TRUNCATE}.
      */
     public final Status recv(Object buf, int count, Datatype type, int source, int tag) throws MPIException {
+        return call(c -> PointToPoint.recvNow(c, buf, count, type, source, tag));
+    }
+
+    /** Waits until a message {@code source} and {@code tag} match has arrived; receives nothing. */
+    public final Status probe(int source, int tag) throws MPIException {
         if (source == MPI.PROC_NULL) {
             return new Status(MPI.PROC_NULL, MPI.ANY_TAG, 0, false);
         }
         return call(c -> {
-            if (source == MPI.ANY_SOURCE || tag == MPI.ANY_TAG) {
-                throw new MPIException(MPI.ERR_UNSUPPORTED_OPERATION, "receives from MPI.ANY_SOURCE or with MPI.ANY_TAG"
-                        + " are not supported by jccl-mpi yet", null);
-            }
-            Arguments.source(c, source, tag);
-            ByteBuffer room = Data.room(buf, count, type);
-            c.recv(room, source, tag);
-            Data.out(room, buf, count, type);
-            return new Status(source, tag, room.remaining(), false);
+            Arguments.anySource(c, source, tag);
+            return PointToPoint.status(c.mailbox().probe(source, tag));
         });
+    }
+
+    /** The status of a message {@code source} and {@code tag} match if one has arrived, else null; receives nothing. */
+    public final Status iProbe(int source, int tag) throws MPIException {
+        if (source == MPI.PROC_NULL) {
+            return new Status(MPI.PROC_NULL, MPI.ANY_TAG, 0, false);
+        }
+        return call(c -> {
+            Arguments.anySource(c, source, tag);
+            Envelope e = c.mailbox().tryProbe(source, tag);
+            return e == null ? null : PointToPoint.status(e);
+        });
+    }
+
+    /** A request for the operation {@code work} starts. */
+    final Request request(Work<CompletableFuture<?>> work) throws MPIException {
+        return new Request(this, call(work));
     }
 
     // ---- collectives ----------------------------------------------------------------------
@@ -491,6 +611,192 @@ public class Comm {
         });
     }
 
+    // ---- non-blocking collectives ----------------------------------------------------------
+
+    /*
+     * Each posts jccl's asynchronous collective before it returns (StartedCollectives); buffers must
+     * be direct. The v collectives and reduceScatter with counts first share counts with a blocking
+     * all-gather, so they complete before returning (MPI allows that; a program that needs them to
+     * overlap with its own sends to ranks that have not called them yet would wait).
+     */
+
+    /** Starts a barrier: the request completes once every rank has started it. */
+    public final Request iBarrier() throws MPIException {
+        return request(c -> StartedCollectives.done(c.barrierAsync()));
+    }
+
+    /** Starts {@link #bcast} on a direct buffer. */
+    public final Request iBcast(Buffer buf, int count, Datatype type, int root) throws MPIException {
+        return request(c -> StartedCollectives.bcast(c, buf, count, type, root));
+    }
+
+    /** Starts {@link #gather(Object, int, Datatype, Object, int, Datatype, int)} on direct buffers. */
+    public final Request iGather(Buffer sendbuf, int sendcount, Datatype sendtype, Buffer recvbuf, int recvcount,
+                                 Datatype recvtype, int root) throws MPIException {
+        return request(c -> StartedCollectives.gather(c, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                root));
+    }
+
+    /** Starts the in-place {@link #gather(Object, int, Datatype, int)}. */
+    public final Request iGather(Buffer buf, int count, Datatype type, int root) throws MPIException {
+        return request(c -> StartedCollectives.gatherInPlace(c, buf, count, type, root));
+    }
+
+    /** Starts {@link #scatter(Object, int, Datatype, Object, int, Datatype, int)} on direct buffers. */
+    public final Request iScatter(Buffer sendbuf, int sendcount, Datatype sendtype, Buffer recvbuf, int recvcount,
+                                  Datatype recvtype, int root) throws MPIException {
+        return request(c -> StartedCollectives.scatter(c, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                root));
+    }
+
+    /** Starts the in-place {@link #scatter(Object, int, Datatype, int)}. */
+    public final Request iScatter(Buffer buf, int count, Datatype type, int root) throws MPIException {
+        return request(c -> StartedCollectives.scatterInPlace(c, buf, count, type, root));
+    }
+
+    /** Starts {@link #allGather(Object, int, Datatype, Object, int, Datatype)} on direct buffers. */
+    public final Request iAllGather(Buffer sendbuf, int sendcount, Datatype sendtype, Buffer recvbuf, int recvcount,
+                                    Datatype recvtype) throws MPIException {
+        return request(c -> StartedCollectives.allGather(c, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype));
+    }
+
+    /** Starts the in-place {@link #allGather(Object, int, Datatype)}. */
+    public final Request iAllGather(Buffer buf, int count, Datatype type) throws MPIException {
+        return request(c -> StartedCollectives.allGatherInPlace(c, buf, count, type));
+    }
+
+    /** Starts {@link #allToAll} on direct buffers. */
+    public final Request iAllToAll(Buffer sendbuf, int sendcount, Datatype sendtype, Buffer recvbuf, int recvcount,
+                                   Datatype recvtype) throws MPIException {
+        return request(c -> StartedCollectives.allToAll(c, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype));
+    }
+
+    /** Starts {@link #reduce(Object, Object, int, Datatype, Op, int)} on direct buffers. */
+    public final Request iReduce(Buffer sendbuf, Buffer recvbuf, int count, Datatype type, Op op, int root)
+            throws MPIException {
+        return request(c -> StartedCollectives.reduce(c, StartedCollectives.at(sendbuf, count, type),
+                c.rank() == root ? StartedCollectives.at(recvbuf, count, type) : null, count, type, op, root));
+    }
+
+    /** Starts the in-place {@link #reduce(Object, int, Datatype, Op, int)}. */
+    public final Request iReduce(Buffer buf, int count, Datatype type, Op op, int root) throws MPIException {
+        return request(c -> {
+            ByteBuffer b = StartedCollectives.at(buf, count, type);
+            return StartedCollectives.reduce(c, b, b, count, type, op, root);
+        });
+    }
+
+    /** Starts {@link #allReduce(Object, Object, int, Datatype, Op)} on direct buffers. */
+    public final Request iAllReduce(Buffer sendbuf, Buffer recvbuf, int count, Datatype type, Op op) throws MPIException {
+        return request(c -> StartedCollectives.allReduce(c, StartedCollectives.at(sendbuf, count, type),
+                StartedCollectives.at(recvbuf, count, type), count, type, op));
+    }
+
+    /** Starts the in-place {@link #allReduce(Object, int, Datatype, Op)}. */
+    public final Request iAllReduce(Buffer buf, int count, Datatype type, Op op) throws MPIException {
+        return request(c -> {
+            ByteBuffer b = StartedCollectives.at(buf, count, type);
+            return StartedCollectives.allReduce(c, b, b, count, type, op);
+        });
+    }
+
+    /** Starts {@link #reduceScatterBlock(Object, Object, int, Datatype, Op)} on direct buffers. */
+    public final Request iReduceScatterBlock(Buffer sendbuf, Buffer recvbuf, int recvcount, Datatype type, Op op)
+            throws MPIException {
+        return request(c -> StartedCollectives.reduceScatterBlock(c,
+                StartedCollectives.at(sendbuf, recvcount * c.size(), type), StartedCollectives.at(recvbuf, recvcount, type),
+                recvcount, type, op));
+    }
+
+    /** Starts the in-place {@link #reduceScatterBlock(Object, int, Datatype, Op)}: this rank's block lands at the start. */
+    public final Request iReduceScatterBlock(Buffer buf, int count, Datatype type, Op op) throws MPIException {
+        return request(c -> {
+            ByteBuffer all = StartedCollectives.at(buf, count * c.size(), type);
+            ByteBuffer mine = ByteBuffer.allocateDirect(count * type.baseSize()).order(all.order());
+            return StartedCollectives.then(StartedCollectives.reduceScatterBlock(c, all, mine, count, type, op),
+                    () -> all.put(0, mine, 0, mine.capacity()));
+        });
+    }
+
+    /** {@link #reduceScatter(Object, Object, int[], Datatype, Op)}, complete on return (see above). */
+    public final Request iReduceScatter(Buffer sendbuf, Buffer recvbuf, int[] recvcounts, Datatype type, Op op)
+            throws MPIException {
+        reduceScatter(PointToPoint.direct(sendbuf), PointToPoint.direct(recvbuf), recvcounts, type, op);
+        return completed();
+    }
+
+    /** The in-place {@link #reduceScatter(Object, int[], Datatype, Op)}, complete on return. */
+    public final Request iReduceScatter(Buffer buf, int[] counts, Datatype type, Op op) throws MPIException {
+        reduceScatter(PointToPoint.direct(buf), counts, type, op);
+        return completed();
+    }
+
+    /** {@link #gatherv(Object, int, Datatype, Object, int[], int[], Datatype, int)}, complete on return. */
+    public final Request iGatherv(Buffer sendbuf, int sendcount, Datatype sendtype, Buffer recvbuf, int[] recvcount,
+                                  int[] displs, Datatype recvtype, int root) throws MPIException {
+        gatherv(PointToPoint.direct(sendbuf), sendcount, sendtype, recvbuf, recvcount, displs, recvtype, root);
+        return completed();
+    }
+
+    /** The root's in-place {@link #gatherv(Object, int[], int[], Datatype, int)}, complete on return. */
+    public final Request iGatherv(Buffer recvbuf, int[] recvcount, int[] displs, Datatype recvtype, int root)
+            throws MPIException {
+        gatherv(PointToPoint.direct(recvbuf), recvcount, displs, recvtype, root);
+        return completed();
+    }
+
+    /** The other ranks' {@link #gatherv(Object, int, Datatype, int)}, complete on return. */
+    public final Request iGatherv(Buffer sendbuf, int sendcount, Datatype sendtype, int root) throws MPIException {
+        gatherv(PointToPoint.direct(sendbuf), sendcount, sendtype, root);
+        return completed();
+    }
+
+    /** {@link #scatterv(Object, int[], int[], Datatype, Object, int, Datatype, int)}, complete on return. */
+    public final Request iScatterv(Buffer sendbuf, int[] sendcount, int[] displs, Datatype sendtype, Buffer recvbuf,
+                                   int recvcount, Datatype recvtype, int root) throws MPIException {
+        scatterv(sendbuf, sendcount, displs, sendtype, PointToPoint.direct(recvbuf), recvcount, recvtype, root);
+        return completed();
+    }
+
+    /** The root's in-place {@link #scatterv(Object, int[], int[], Datatype, int)}, complete on return. */
+    public final Request iScatterv(Buffer sendbuf, int[] sendcount, int[] displs, Datatype sendtype, int root)
+            throws MPIException {
+        scatterv(PointToPoint.direct(sendbuf), sendcount, displs, sendtype, root);
+        return completed();
+    }
+
+    /** The other ranks' {@link #scatterv(Object, int, Datatype, int)}, complete on return. */
+    public final Request iScatterv(Buffer recvbuf, int recvcount, Datatype recvtype, int root) throws MPIException {
+        scatterv(PointToPoint.direct(recvbuf), recvcount, recvtype, root);
+        return completed();
+    }
+
+    /** {@link #allGatherv(Object, int, Datatype, Object, int[], int[], Datatype)}, complete on return. */
+    public final Request iAllGatherv(Buffer sendbuf, int sendcount, Datatype sendtype, Buffer recvbuf, int[] recvcount,
+                                     int[] displs, Datatype recvtype) throws MPIException {
+        allGatherv(PointToPoint.direct(sendbuf), sendcount, sendtype, PointToPoint.direct(recvbuf), recvcount, displs,
+                recvtype);
+        return completed();
+    }
+
+    /** The in-place {@link #allGatherv(Object, int[], int[], Datatype)}, complete on return. */
+    public final Request iAllGatherv(Buffer buf, int[] count, int[] displs, Datatype type) throws MPIException {
+        allGatherv(PointToPoint.direct(buf), count, displs, type);
+        return completed();
+    }
+
+    /** {@link #allToAllv}, complete on return. */
+    public final Request iAllToAllv(Buffer sendbuf, int[] sendcount, int[] sdispls, Datatype sendtype, Buffer recvbuf,
+                                    int[] recvcount, int[] rdispls, Datatype recvtype) throws MPIException {
+        allToAllv(PointToPoint.direct(sendbuf), sendcount, sdispls, sendtype, PointToPoint.direct(recvbuf), recvcount,
+                rdispls, recvtype);
+        return completed();
+    }
+
+    private Request completed() {
+        return new Request(this, CompletableFuture.completedFuture(Status.EMPTY));
+    }
+
     // ---- errors -------------------------------------------------------------------------
 
     final Communicator live() throws MPIException {
@@ -522,7 +828,7 @@ public class Comm {
         } catch (MPIException e) {
             throw fail(e);
         } catch (JcclException e) {
-            throw fail(new MPIException(MPI.ERR_OTHER, e.getMessage(), e));
+            throw fail(Request.failure(e));
         }
     }
 
@@ -535,18 +841,29 @@ public class Comm {
     }
 
     /** What the error handler makes of a failure: the exception to throw, or the end of the job. */
-    final MPIException fail(MPIException e) {
+    final MPIException fail(MPIException failure) {
+        Communicator c = comm;
+        String rank = c == null ? "" : "rank " + c.rank() + ": ";
+        String message = String.valueOf(failure.getMessage());
+        MPIException e = c == null || message.startsWith("rank ") ? failure
+                : new MPIException(failure.getErrorClass(), rank + callName() + ": " + message, failure.getCause());
         if (!errhandler.isFatal()) {
             return e;
         }
-        Communicator c = comm;
-        String rank = c == null ? "" : "rank " + c.rank() + ": ";
-        System.err.println("jccl-mpi: " + rank + "MPI error (class " + e.getErrorClass() + "): " + e.getMessage()
+        System.err.println("jccl-mpi: " + rank + "MPI error (class " + e.getErrorClass() + "): "
+                + e.getMessage().substring(e.getMessage().startsWith(rank) ? rank.length() : 0)
                 + "; MPI.ERRORS_ARE_FATAL ends the job");
         if (c != null) {
             c.abort();
         }
         System.exit(e.getErrorClass() == 0 ? 1 : e.getErrorClass());
         return e;
+    }
+
+    /** The name of the call the program made, for the message of its failure: the outermost API frame. */
+    private static String callName() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> API.contains(f.getClassName()) && !f.getMethodName().startsWith("lambda$"))
+                .reduce((inner, outer) -> outer).map(StackWalker.StackFrame::getMethodName).orElse("mpi"));
     }
 }

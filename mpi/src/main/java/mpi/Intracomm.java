@@ -1,6 +1,8 @@
 package mpi;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.jccl.Communicator;
 
 /**
@@ -15,9 +17,25 @@ public class Intracomm extends Comm {
         super(comm);
     }
 
+    private Intracomm(Communicator comm, int[] members, int worldRank) {
+        super(comm, members, worldRank);
+    }
+
     /** A copy with the same ranks in the same order and a context of its own. Collective. */
     public Intracomm dup() throws MPIException {
-        return call(c -> wrap(c.split(0, c.rank())));
+        return call(c -> wrap(c.split(0, c.rank()), members()));
+    }
+
+    /**
+     * A communicator of {@code group}'s processes, in the group's order; null on a rank outside it.
+     * Collective over this communicator, with the same group everywhere.
+     */
+    public final Intracomm create(Group group) throws MPIException {
+        return call(c -> {
+            int rank = group.getRank();
+            Communicator part = c.split(rank == MPI.UNDEFINED ? -1 : 0, rank);
+            return part == null ? null : wrap(part, group.members().clone());
+        });
     }
 
     /**
@@ -31,7 +49,7 @@ public class Intracomm extends Comm {
                 throw new MPIException(MPI.ERR_ARG, "colour " + colour + " is negative and not MPI.UNDEFINED", null);
             }
             Communicator part = c.split(colour == MPI.UNDEFINED ? -1 : colour, key);
-            return part == null ? null : wrap(part);
+            return part == null ? null : wrap(part, membersOf(part));
         });
     }
 
@@ -58,6 +76,35 @@ public class Intracomm extends Comm {
         prefix(buf, buf, count, type, op, false);
     }
 
+    /** Starts {@link #scan(Object, Object, int, Datatype, Op)} on direct buffers. */
+    public final Request iScan(Buffer sendbuf, Buffer recvbuf, int count, Datatype type, Op op) throws MPIException {
+        return startPrefix(sendbuf, recvbuf, count, type, op, true);
+    }
+
+    /** Starts the in-place {@link #scan(Object, int, Datatype, Op)}. */
+    public final Request iScan(Buffer buf, int count, Datatype type, Op op) throws MPIException {
+        return startPrefix(buf, buf, count, type, op, true);
+    }
+
+    /** Starts {@link #exScan(Object, Object, int, Datatype, Op)} on direct buffers. */
+    public final Request iExScan(Buffer sendbuf, Buffer recvbuf, int count, Datatype type, Op op) throws MPIException {
+        return startPrefix(sendbuf, recvbuf, count, type, op, false);
+    }
+
+    /** Starts the in-place {@link #exScan(Object, int, Datatype, Op)}. */
+    public final Request iExScan(Buffer buf, int count, Datatype type, Op op) throws MPIException {
+        return startPrefix(buf, buf, count, type, op, false);
+    }
+
+    private Request startPrefix(Buffer sendbuf, Buffer recvbuf, int count, Datatype type, Op op, boolean inclusive)
+            throws MPIException {
+        return request(c -> {
+            ByteBuffer send = StartedCollectives.at(sendbuf, count, type);
+            ByteBuffer recv = sendbuf == recvbuf ? send : StartedCollectives.at(recvbuf, count, type);
+            return StartedCollectives.prefix(c, send, recv, count, type, op, inclusive);
+        });
+    }
+
     private void prefix(Object sendbuf, Object recvbuf, int count, Datatype type, Op op, boolean inclusive)
             throws MPIException {
         run(c -> {
@@ -68,9 +115,19 @@ public class Intracomm extends Comm {
         });
     }
 
+    /** Each rank of {@code part}'s rank in COMM_WORLD, which its ranks tell each other. */
+    private int[] membersOf(Communicator part) {
+        ByteBuffer mine = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, worldRank());
+        ByteBuffer all = ByteBuffer.allocateDirect(4 * part.size()).order(ByteOrder.nativeOrder());
+        part.allGather(mine, all);
+        int[] out = new int[part.size()];
+        all.asIntBuffer().get(out);
+        return out;
+    }
+
     /** A new communicator over {@code part} with this one's error handler. */
-    private Intracomm wrap(Communicator part) throws MPIException {
-        Intracomm comm = new Intracomm(part);
+    private Intracomm wrap(Communicator part, int[] members) throws MPIException {
+        Intracomm comm = new Intracomm(part, members, worldRank());
         comm.setErrhandler(getErrhandler());
         return comm;
     }

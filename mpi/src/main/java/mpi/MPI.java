@@ -10,6 +10,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
+import java.util.Map;
 import org.jccl.Communicator;
 import org.jccl.DataType;
 import org.jccl.Jccl;
@@ -104,6 +105,10 @@ public final class MPI {
     /** See {@link #MAX}. */
     public static final Op BXOR = new Op(Op.Code.BXOR, ReduceOp.BXOR);
 
+    /** The group of no process. */
+    public static final Group GROUP_EMPTY = new Group(new int[0], -1);
+    /** The null request. */
+    public static final Request REQUEST_NULL = new Request(null, null);
     /** The default error handler: print the error and end the job. */
     public static final Errhandler ERRORS_ARE_FATAL = new Errhandler(true);
     /** The error handler that throws {@link MPIException}. */
@@ -147,9 +152,18 @@ public final class MPI {
             System.err.println("jccl-mpi: MPI.Init failed: " + e.getMessage());
             throw new MPIException(ERR_OTHER, "MPI.Init failed: " + e.getMessage(), e);
         }
-        COMM_WORLD.attach(world);
-        COMM_SELF.attach(world.split(world.rank(), 0));
+        COMM_WORLD.attach(world, Comm.identity(world.size()), world.rank());
+        COMM_SELF.attach(self(), new int[] {world.rank()}, world.rank());
         initialized = true;
+    }
+
+    /**
+     * This process alone, over jccl's in-process transport: made without talking to any other rank,
+     * so that Init costs no collective for it.
+     */
+    private static Communicator self() {
+        return Jccl.builder().environment(Map.of()).rank(0).size(1).transport("inproc")
+                .rendezvous("mem:jccl-mpi-self-" + ProcessHandle.current().pid() + "-" + System.nanoTime()).connect();
     }
 
     /** Ends MPI: waits for every rank (a barrier, as MPI_Finalize's collective nature asks), then closes. */

@@ -96,7 +96,7 @@ final class Reductions {
     }
 
     /** {@code into} = block 0 op block 1 op ... of the first {@code ranks} blocks of {@code count} elements in {@code all}. */
-    private static void fold(ByteBuffer all, ByteBuffer into, int ranks, int count, Datatype type, Op op) throws MPIException {
+    static void fold(ByteBuffer all, ByteBuffer into, int ranks, int count, Datatype type, Op op) throws MPIException {
         int block = count * type.baseSize();
         ByteBuffer acc = all.slice(0, block).order(ByteOrder.nativeOrder());
         for (int r = 1; r < ranks; r++) {

@@ -5,16 +5,37 @@ package mpi;
  * copy of the C struct, this one holds the three values and is immutable.
  */
 public final class Status {
+    /** What a null or inactive request, or a send, reports: any source, any tag, nothing received. */
+    static final Status EMPTY = new Status(MPI.ANY_SOURCE, MPI.ANY_TAG, 0, false);
+    /** A cancelled receive's status. */
+    static final Status CANCELLED = new Status(MPI.ANY_SOURCE, MPI.ANY_TAG, 0, true);
+
     private final int source;
     private final int tag;
     private final int bytes;
     private final boolean cancelled;
+    private final int index;
 
     Status(int source, int tag, int bytes, boolean cancelled) {
+        this(source, tag, bytes, cancelled, MPI.UNDEFINED);
+    }
+
+    private Status(int source, int tag, int bytes, boolean cancelled, int index) {
         this.source = source;
         this.tag = tag;
         this.bytes = bytes;
         this.cancelled = cancelled;
+        this.index = index;
+    }
+
+    /** This status, naming the request at {@code i} of an array ({@link Request#waitAnyStatus}). */
+    Status at(int i) {
+        return new Status(source, tag, bytes, cancelled, i);
+    }
+
+    /** The index in the array of requests of the one this status is of, or {@link MPI#UNDEFINED}. */
+    public int getIndex() {
+        return index;
     }
 
     /** The rank that sent the message. */

@@ -28,10 +28,19 @@ class MisuseTest {
             refused(MPI.ERR_COUNT, "more than the buffer's 16 bytes", () -> w.bcast(MPI.newIntBuffer(4), 5, MPI.INT, 0));
             refused(MPI.ERR_COUNT, "negative", () -> w.bcast(four, -1, MPI.INT, 0));
             refused(MPI.ERR_BUFFER, "not an array or a buffer", () -> w.bcast("text", 1, MPI.BYTE, 0));
-            refused(MPI.ERR_ROOT, "root 2 is not in 0..1", () -> w.bcast(four, 4, MPI.INT, 2));
-            refused(MPI.ERR_RANK, "destination rank 5", () -> w.send(four, 4, MPI.INT, 5, 0));
+            refused(MPI.ERR_ROOT, "rank " + w.getRank() + ": bcast: root 2 is not in 0..1", () -> w.bcast(four, 4, MPI.INT, 2));
+            refused(MPI.ERR_RANK, "rank " + w.getRank() + ": send: destination rank 5", () -> w.send(four, 4, MPI.INT, 5, 0));
             refused(MPI.ERR_TAG, "tag -3", () -> w.send(four, 4, MPI.INT, 1 - w.getRank(), -3));
-            refused(MPI.ERR_UNSUPPORTED_OPERATION, "MPI.ANY_SOURCE", () -> w.recv(four, 4, MPI.INT, MPI.ANY_SOURCE, 0));
+            refused(MPI.ERR_RANK, "source rank -7", () -> w.recv(four, 4, MPI.INT, -7, 0));
+            refused(MPI.ERR_BUFFER, "needs a direct buffer", () -> w.iSend(IntBuffer.allocate(4), 4, MPI.INT, 0, 0));
+            refused(MPI.ERR_BUFFER, "needs a direct buffer", () -> w.iAllReduce(IntBuffer.wrap(four), 4, MPI.INT, MPI.SUM));
+            refused(MPI.ERR_REQUEST, "message handle is null", () -> new Message().mRecv(four, 4, MPI.INT));
+            // a receive shorter than its message: the first elements arrive, and the error says so
+            int[] two = new int[2];
+            int peer = 1 - w.getRank();
+            w.send(new int[] {7, 8, 9}, 3, MPI.INT, peer, 11);
+            refused(MPI.ERR_TRUNCATE, "longer than the receive buffer of 8 B", () -> w.recv(two, 2, MPI.INT, peer, 11));
+            assertEquals(8, two[1]);
             refused(MPI.ERR_TRUNCATE, "does not fit", () -> w.allGather(four, 4, MPI.INT, new int[6], 3, MPI.INT));
             refused(MPI.ERR_OP, "MPI_BAND is not defined on MPI_FLOAT",
                     () -> w.allReduce(new float[2], 2, MPI.FLOAT, MPI.BAND));

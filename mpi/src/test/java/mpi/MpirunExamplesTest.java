@@ -9,6 +9,7 @@ import mpi.examples.FatalError;
 import mpi.examples.Hello;
 import mpi.examples.PingPong;
 import mpi.examples.Ring;
+import mpi.examples.TaskFarm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +47,18 @@ class MpirunExamplesTest {
         assertTrue(r.out().contains("Process 0 decremented value: 0"), r.out());
         // rank 0 receives the counter at 10 down to 1; the others also see the final 0
         assertTrue(r.out().contains("laps seen by all ranks: " + (10 + 11 * 3)), r.out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4})
+    void aManagerHandsOutTasksToWhicheverWorkerAnswers(int ranks) throws Exception {
+        Mpirun.Result r = mpirun(ranks, TaskFarm.class);
+        assertEquals(0, r.exit(), r.out());
+        long squares = 0;
+        for (long t = 0; t < 40; t++) {
+            squares += t * t;
+        }
+        assertTrue(r.out().contains("tasks done: 40, sum of squares: " + squares), r.out());
     }
 
     @Test

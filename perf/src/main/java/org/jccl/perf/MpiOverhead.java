@@ -14,7 +14,10 @@ import org.jccl.ReduceOp;
  * What Open MPI's Java API costs on top of jccl: {@code MPI.COMM_WORLD.allReduce} on a direct
  * {@code FloatBuffer} against jccl's own {@code allReduce} on the same memory as a ByteBuffer, in
  * alternating rounds of one program. Each timed call is barrier-separated; a sample is the slowest
- * rank's time; the p50 of each round is printed, then the ratio. Run it under any launcher:
+ * rank's time; the p50 of each round is printed, then the ratio. Then the same for a ping-pong
+ * between ranks 0 and 1: MPI's {@code send}/{@code recv}, which match as MPI does through jccl's
+ * {@code Mailbox} (an envelope with each message), against jccl's exact {@code send}/{@code recv}.
+ * Run it under any launcher:
  * {@code mpirun -np 2 java -cp perf/target/jccl-perf.jar org.jccl.perf.MpiOverhead [rounds]}.
  */
 public final class MpiOverhead {
@@ -48,7 +51,39 @@ public final class MpiOverhead {
                 }
             }
         }
+        if (print) {
+            System.out.println("# ping-pong between ranks 0 and 1, round trip, p50 of " + ITERATIONS + ", us");
+            System.out.println("#      bytes  round        jccl    mpi (Java API)   mpi/jccl");
+        }
+        for (int bytes : SIZES) {
+            ByteBuffer memory = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            Call own = pingPong(jccl, () -> jccl.send(memory, 1 - jccl.rank(), 9), () -> jccl.recv(memory, 1 - jccl.rank(), 9));
+            Call viaMpi = pingPong(jccl, () -> MPI.COMM_WORLD.send(memory, bytes, MPI.BYTE, 1 - jccl.rank(), 9),
+                    () -> MPI.COMM_WORLD.recv(memory, bytes, MPI.BYTE, 1 - jccl.rank(), 9));
+            timed(jccl, own);
+            timed(jccl, viaMpi);
+            for (int round = 1; round <= rounds; round++) {
+                double a = timed(jccl, own);
+                double b = timed(jccl, viaMpi);
+                if (print) {
+                    System.out.printf("%12d %6d %11.2f %16.2f %10.3f%n", bytes, round, a, b, b / a);
+                }
+            }
+        }
         MPI.Finalize();
+    }
+
+    /** A round trip: rank 0 sends and receives, rank 1 receives and sends, the others wait. */
+    private static Call pingPong(Communicator c, Call send, Call recv) {
+        return () -> {
+            if (c.rank() == 0) {
+                send.run();
+                recv.run();
+            } else if (c.rank() == 1) {
+                recv.run();
+                send.run();
+            }
+        };
     }
 
     /** One call to time. */
