@@ -840,6 +840,24 @@ public class Comm {
         });
     }
 
+    /** An inter-communicator: not supported, see {@link Intercomm}. */
+    public final Intercomm createIntercomm(Comm localComm, int localLeader, int remoteLeader, int tag)
+            throws MPIException {
+        throw unsupported("inter-communicators (createIntercomm)");
+    }
+
+    /** Disconnects from processes this one connected to: not supported, as connecting is not. */
+    public final void disconnect() throws MPIException {
+        throw unsupported("dynamic processes (disconnect)");
+    }
+
+    /** The failure of a call into what jccl-mpi leaves out for now, through the error handler. */
+    final MPIException unsupported(String what) {
+        return fail(new MPIException(MPI.ERR_UNSUPPORTED_OPERATION, what + " is not supported by jccl-mpi; one-sided"
+                + " windows, MPI-IO, inter-communicators, topologies and dynamic processes are out of its scope for now",
+                null));
+    }
+
     /** What the error handler makes of a failure: the exception to throw, or the end of the job. */
     final MPIException fail(MPIException failure) {
         Communicator c = comm;

@@ -53,6 +53,32 @@ public class Intracomm extends Comm {
         });
     }
 
+    /** A Cartesian topology: not supported, see {@link CartComm}. */
+    public final CartComm createCart(int[] dims, boolean[] periods, boolean reorder) throws MPIException {
+        throw unsupported("Cartesian topologies (createCart)");
+    }
+
+    /** A graph topology: not supported, see {@link GraphComm}. */
+    public final GraphComm createGraph(int[] index, int[] edges, boolean reorder) throws MPIException {
+        throw unsupported("graph topologies (createGraph)");
+    }
+
+    /** Starting processes: not supported, see {@link Intercomm}. */
+    public final Intercomm spawn(String command, String[] argv, int maxprocs, Info info, int root, int[] errcodes)
+            throws MPIException {
+        throw unsupported("dynamic processes (spawn)");
+    }
+
+    /** Accepting a connection: not supported, see {@link Intercomm}. */
+    public final Intercomm accept(String port, int root) throws MPIException {
+        throw unsupported("dynamic processes (accept)");
+    }
+
+    /** Connecting to a port: not supported, see {@link Intercomm}. */
+    public final Intercomm connect(String port, int root) throws MPIException {
+        throw unsupported("dynamic processes (connect)");
+    }
+
     /** Rank r's {@code recvbuf} receives the reduction of ranks 0 to r's {@code sendbuf}, in rank order. */
     public final void scan(Object sendbuf, Object recvbuf, int count, Datatype type, Op op) throws MPIException {
         prefix(sendbuf, recvbuf, count, type, op, true);

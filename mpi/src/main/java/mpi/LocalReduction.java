@@ -1,6 +1,7 @@
 package mpi;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Element-wise reduction in this JVM, for what jccl does not reduce itself: the logical operations
@@ -14,6 +15,39 @@ final class LocalReduction {
 
     /** {@code inout[i] = in[i] op inout[i]} for {@code count} elements. */
     static void apply(Op op, Datatype type, ByteBuffer in, ByteBuffer inout, int count) throws MPIException {
+        if (op.function() != null && type.derived()) {
+            // the program's function sees the elements laid out as the type says, as in Open MPI
+            TypeMap map = type.map();
+            ByteBuffer a = ByteBuffer.allocate((int) map.span(count)).order(ByteOrder.nativeOrder());
+            ByteBuffer b = ByteBuffer.allocate(a.capacity()).order(ByteOrder.nativeOrder());
+            map.unpack(in, count, a);
+            map.unpack(inout, count, b);
+            op.function().call(a, b, count, type);
+            map.pack(b, count, inout);
+            return;
+        }
+        if (op.function() != null) {
+            op.function().call(in.duplicate().order(ByteOrder.nativeOrder()), inout, count, type);
+            return;
+        }
+        if (type.derived()) {
+            int n = type.basicsPerElement();
+            if (n == 0) {
+                throw new MPIException(MPI.ERR_OP, op + " is not defined on " + type
+                        + " (a struct reduces with an operation the program writes only)", null);
+            }
+            apply(op, Datatype.of(type.basic()), in, inout, count * n);
+            return;
+        }
+        if (type.complex()) {
+            complex(op, type, in, inout, count);
+            return;
+        }
+        Op.Code loc = op.code();
+        if (type.pairValue() != null || loc == Op.Code.MINLOC || loc == Op.Code.MAXLOC) {
+            pairs(op, type, in, inout, count);
+            return;
+        }
         Datatype.Basic b = type.basic();
         boolean floating = b == Datatype.Basic.FLOAT || b == Datatype.Basic.DOUBLE;
         Op.Code code = op.code();
@@ -44,6 +78,63 @@ final class LocalReduction {
         }
     }
 
+    /** Sums and products of complex numbers, each a real part then an imaginary part. */
+    private static void complex(Op op, Datatype type, ByteBuffer in, ByteBuffer inout, int count) throws MPIException {
+        Datatype part = Datatype.of(type.basic());
+        if (op.code() == Op.Code.SUM) {
+            apply(op, part, in, inout, 2 * count);
+            return;
+        }
+        boolean single = type.basic() == Datatype.Basic.FLOAT;
+        int w = type.basic().bytes;
+        for (int i = 0; i < count; i++) {
+            int at = 2 * i * w;
+            double a = real(in, type.basic(), at);
+            double b = real(in, type.basic(), at + w);
+            double c = real(inout, type.basic(), at);
+            double d = real(inout, type.basic(), at + w);
+            double re = a * c - b * d;
+            double im = a * d + b * c;
+            if (single) {
+                inout.putFloat(at, (float) re).putFloat(at + w, (float) im);
+            } else {
+                inout.putDouble(at, re).putDouble(at + w, im);
+            }
+        }
+    }
+
+    /** MINLOC and MAXLOC: the better value wins, and the lower index among equal values. */
+    private static void pairs(Op op, Datatype type, ByteBuffer in, ByteBuffer inout, int count) throws MPIException {
+        Datatype.Basic v = type.pairValue();
+        boolean max = op.code() == Op.Code.MAXLOC;
+        if (v == null || !max && op.code() != Op.Code.MINLOC) {
+            throw new MPIException(MPI.ERR_OP, op + " is not defined on " + type
+                    + (v == null ? " (MINLOC and MAXLOC take pair types such as MPI.DOUBLE_INT)" : ""), null);
+        }
+        int size = type.baseSize();
+        int index = type.pairIndexOffset();
+        boolean floating = v == Datatype.Basic.FLOAT || v == Datatype.Basic.DOUBLE;
+        for (int i = 0; i < count; i++) {
+            int at = i * size;
+            int c = floating ? Double.compare(real(in, v, at), real(inout, v, at))
+                    : Long.compare(integer(in, v, at), integer(inout, v, at));
+            int theirs = in.getInt(at + index);
+            int mine = inout.getInt(at + index);
+            boolean better = max ? c > 0 : c < 0;
+            if (better || c == 0 && theirs < mine) {
+                inout.put(at, in, at, size);
+            }
+        }
+    }
+
+    private static double real(ByteBuffer buf, Datatype.Basic b, int at) {
+        return b == Datatype.Basic.FLOAT ? buf.getFloat(at) : buf.getDouble(at);
+    }
+
+    private static long integer(ByteBuffer buf, Datatype.Basic b, int at) {
+        return b == Datatype.Basic.SHORT ? buf.getShort(at) : b == Datatype.Basic.INT ? buf.getInt(at) : buf.getLong(at);
+    }
+
     private static long integer(Op.Code code, long x, long y) {
         return switch (code) {
             case SUM -> x + y;
@@ -56,6 +147,7 @@ final class LocalReduction {
             case BAND -> x & y;
             case BOR -> x | y;
             case BXOR -> x ^ y;
+            case MINLOC, MAXLOC, USER -> throw new IllegalStateException(code + " does not reduce element by element");
         };
     }
 

@@ -65,7 +65,16 @@ public final class MPI {
     public static final int ERR_BUFFER = 1, ERR_COUNT = 2, ERR_TYPE = 3, ERR_TAG = 4, ERR_COMM = 5, ERR_RANK = 6,
             ERR_REQUEST = 7, ERR_ROOT = 8, ERR_GROUP = 9, ERR_OP = 10, ERR_TOPOLOGY = 11, ERR_DIMS = 12, ERR_ARG = 13,
             ERR_UNKNOWN = 14, ERR_TRUNCATE = 15, ERR_OTHER = 16, ERR_INTERN = 17, ERR_IN_STATUS = 18, ERR_PENDING = 19,
-            ERR_NO_MEM = 39, ERR_SIZE = 49, ERR_UNSUPPORTED_OPERATION = 52, ERR_LASTCODE = 92;
+            ERR_FILE = 30, ERR_INFO_KEY = 31, ERR_INFO_NOKEY = 32, ERR_INFO_VALUE = 33, ERR_INFO = 34,
+            ERR_NO_MEM = 39, ERR_SIZE = 49, ERR_UNSUPPORTED_OPERATION = 52, ERR_WIN = 53, ERR_LASTCODE = 92;
+
+    /** MPI-IO open modes, with Open MPI's values (MPI-IO itself is not supported: see {@link File}). */
+    public static final int MODE_CREATE = 1, MODE_RDONLY = 2, MODE_WRONLY = 4, MODE_RDWR = 8, MODE_DELETE_ON_CLOSE = 16,
+            MODE_UNIQUE_OPEN = 32, MODE_EXCL = 64, MODE_APPEND = 128, MODE_SEQUENTIAL = 256;
+    /** One-sided assertions, with Open MPI's values (one-sided windows are not supported: see {@link Win}). */
+    public static final int MODE_NOCHECK = 1, MODE_NOPRECEDE = 2, MODE_NOPUT = 4, MODE_NOSTORE = 8, MODE_NOSUCCEED = 16;
+    /** No hints. */
+    public static final Info INFO_NULL = new Info();
 
     /** Predefined datatypes: each Java primitive. */
     public static final Datatype BYTE = new Datatype("MPI_BYTE", Datatype.Basic.BYTE, DataType.INT8);
@@ -107,6 +116,39 @@ public final class MPI {
 
     /** The group of no process. */
     public static final Group GROUP_EMPTY = new Group(new int[0], -1);
+    /** The value and rank of the smallest value (the lowest rank among equals); on pair types. */
+    public static final Op MINLOC = new Op(Op.Code.MINLOC, null);
+    /** The value and rank of the largest value (the lowest rank among equals); on pair types. */
+    public static final Op MAXLOC = new Op(Op.Code.MAXLOC, null);
+
+    /** Complex numbers of two floats, real then imaginary, in float arrays and buffers; see {@link FloatComplex}. */
+    public static final Datatype FLOAT_COMPLEX = Datatype.complex("MPI_C_FLOAT_COMPLEX", Datatype.Basic.FLOAT,
+            DataType.FLOAT32);
+    /** Complex numbers of two doubles, real then imaginary, in double arrays and buffers; see {@link DoubleComplex}. */
+    public static final Datatype DOUBLE_COMPLEX = Datatype.complex("MPI_C_DOUBLE_COMPLEX", Datatype.Basic.DOUBLE,
+            DataType.FLOAT64);
+
+    /** Pairs of int value and int index, for {@link #MINLOC} and {@link #MAXLOC}; read them through {@link #int2}. */
+    public static final Datatype INT2 = new Datatype("MPI_2INT", Datatype.Basic.INT);
+    /** Pairs of short value and int index; read them through {@link #shortInt}. */
+    public static final Datatype SHORT_INT = new Datatype("MPI_SHORT_INT", Datatype.Basic.SHORT);
+    /** Pairs of long value and int index; read them through {@link #longInt}. */
+    public static final Datatype LONG_INT = new Datatype("MPI_LONG_INT", Datatype.Basic.LONG);
+    /** Pairs of float value and int index; read them through {@link #floatInt}. */
+    public static final Datatype FLOAT_INT = new Datatype("MPI_FLOAT_INT", Datatype.Basic.FLOAT);
+    /** Pairs of double value and int index; read them through {@link #doubleInt}. */
+    public static final Datatype DOUBLE_INT = new Datatype("MPI_DOUBLE_INT", Datatype.Basic.DOUBLE);
+    /** Reads and writes {@link #INT2} pairs in a byte buffer. */
+    public static final Int2 int2 = new Int2();
+    /** Reads and writes {@link #SHORT_INT} pairs in a byte buffer. */
+    public static final ShortInt shortInt = new ShortInt();
+    /** Reads and writes {@link #LONG_INT} pairs in a byte buffer. */
+    public static final LongInt longInt = new LongInt();
+    /** Reads and writes {@link #FLOAT_INT} pairs in a byte buffer. */
+    public static final FloatInt floatInt = new FloatInt();
+    /** Reads and writes {@link #DOUBLE_INT} pairs in a byte buffer. */
+    public static final DoubleInt doubleInt = new DoubleInt();
+
     /** The null request. */
     public static final Request REQUEST_NULL = new Request(null, null);
     /** The default error handler: print the error and end the job. */

@@ -72,6 +72,7 @@ final class PointToPoint {
             return CompletableFuture.completedFuture(new Status(MPI.PROC_NULL, MPI.ANY_TAG, 0, false));
         }
         Arguments.anySource(c, source, tag);
+        inPlace(type);
         return c.mailbox().recvAsync(Data.in(direct(buf), count, type), source, tag);
     }
 
@@ -88,6 +89,7 @@ final class PointToPoint {
 
     /** Starts receiving a message {@link Message#mProbe} took into a direct buffer. */
     static CompletableFuture<?> recv(MatchedMessage m, Buffer buf, int count, Datatype type) throws MPIException {
+        inPlace(type);
         return m.recvAsync(Data.in(direct(buf), count, type));
     }
 
@@ -106,6 +108,14 @@ final class PointToPoint {
             f.join();
         } catch (CompletionException e) {
             throw Request.failure(e.getCause());
+        }
+    }
+
+    /** What lands where it lies, as a non-blocking call's data does, must be of a predefined type: a derived one is packed. */
+    static void inPlace(Datatype type) throws MPIException {
+        if (type != null && type.derived()) {
+            throw new MPIException(MPI.ERR_TYPE, "non-blocking receives and collectives take predefined types; " + type
+                    + " is derived (use the blocking call)", null);
         }
     }
 

@@ -17,10 +17,14 @@ final class Reductions {
     }
 
     /** Whether jccl reduces {@code type} with {@code op} itself. */
-    static boolean jcclReduces(Datatype type, Op op) {
+    static boolean jcclReduces(Datatype type, Op op) throws MPIException {
+        usable(op, type);
         DataType t = type.reducible();
         if (t == null || op.reduceOp() == null) {
             return false;
+        }
+        if (type.complex()) {
+            return op.code() == Op.Code.SUM; // a sum of complex numbers sums their parts; a product does not
         }
         boolean bitwise = op.code() == Op.Code.BAND || op.code() == Op.Code.BOR || op.code() == Op.Code.BXOR;
         return !bitwise || t == DataType.INT8 || t == DataType.INT32 || t == DataType.INT64;
@@ -44,6 +48,7 @@ final class Reductions {
      */
     static void prefix(Communicator c, ByteBuffer send, ByteBuffer recv, int count, Datatype type, Op op,
                        boolean inclusive) throws MPIException {
+        usable(op, type);
         ByteBuffer all = scratch(send.remaining() * c.size());
         c.allGather(send, all);
         int blocks = inclusive ? c.rank() + 1 : c.rank();
@@ -95,13 +100,36 @@ final class Reductions {
         reduceScatterV(c, send, recv, counts, type, op);
     }
 
-    /** {@code into} = block 0 op block 1 op ... of the first {@code ranks} blocks of {@code count} elements in {@code all}. */
+    /** Refuses, before anything is sent, an operation the program freed, and MINLOC or MAXLOC not paired with a pair type. */
+    static void usable(Op op, Datatype type) throws MPIException {
+        if (op == null || op.isNull()) {
+            throw new MPIException(MPI.ERR_OP, op == null ? "the operation is null" : op + " is freed", null);
+        }
+        if (op.function() == null && type.derived() && type.basicsPerElement() == 0) {
+            throw new MPIException(MPI.ERR_OP, op + " is not defined on struct " + type
+                    + " (a struct reduces with an operation the program writes only)", null);
+        }
+        if (op.function() == null && type.complex() && op.code() != Op.Code.SUM && op.code() != Op.Code.PROD) {
+            throw new MPIException(MPI.ERR_OP, op + " is not defined on " + type + " (only MPI_SUM and MPI_PROD)", null);
+        }
+        boolean loc = op.code() == Op.Code.MINLOC || op.code() == Op.Code.MAXLOC;
+        if (op.function() == null && loc != (type.pairValue() != null)) {
+            throw new MPIException(MPI.ERR_OP, op + " is not defined on " + type
+                    + (loc ? " (MINLOC and MAXLOC take pair types such as MPI.DOUBLE_INT)" : ""), null);
+        }
+    }
+
+    /**
+     * {@code into} = block 0 op block 1 op ... of the first {@code ranks} blocks of {@code count}
+     * elements in {@code all}. An operation sets {@code inout = in op inout}, so the fold runs from
+     * the last block down, which keeps rank order for operations that do not commute.
+     */
     static void fold(ByteBuffer all, ByteBuffer into, int ranks, int count, Datatype type, Op op) throws MPIException {
         int block = count * type.baseSize();
-        ByteBuffer acc = all.slice(0, block).order(ByteOrder.nativeOrder());
-        for (int r = 1; r < ranks; r++) {
-            ByteBuffer next = all.slice(r * block, block).order(ByteOrder.nativeOrder());
-            LocalReduction.apply(op, type, next, acc, count);
+        ByteBuffer acc = all.slice((ranks - 1) * block, block).order(ByteOrder.nativeOrder());
+        for (int r = ranks - 2; r >= 0; r--) {
+            ByteBuffer before = all.slice(r * block, block).order(ByteOrder.nativeOrder());
+            LocalReduction.apply(op, type, before, acc, count);
         }
         into.put(into.position(), acc, 0, block);
     }

@@ -40,8 +40,9 @@ final class StartedCollectives {
         });
     }
 
-    /** The memory of a direct buffer's {@code count} elements. */
+    /** The memory of a direct buffer's {@code count} elements of a predefined type. */
     static ByteBuffer at(Buffer buf, int count, Datatype type) throws MPIException {
+        PointToPoint.inPlace(type);
         return Data.in(PointToPoint.direct(buf), count, type);
     }
 
@@ -151,7 +152,8 @@ final class StartedCollectives {
 
     /** Scan ({@code inclusive}) or exScan: an all-gather, then each rank folds its prefix. */
     static CompletableFuture<?> prefix(Communicator c, ByteBuffer send, ByteBuffer recv, int count, Datatype type,
-                                            Op op, boolean inclusive) {
+                                            Op op, boolean inclusive) throws MPIException {
+        Reductions.usable(op, type);
         ByteBuffer all = scratch(send.remaining() * c.size());
         int blocks = inclusive ? c.rank() + 1 : c.rank();
         return then(c.allGatherAsync(copy(send), all), () -> {

@@ -53,14 +53,15 @@ public final class Status {
      * a whole number of them.
      */
     public int getCount(Datatype type) throws MPIException {
-        int size = type.getSize();
+        int size = type.baseSize();
         return size == 0 ? 0 : bytes % size == 0 ? bytes / size : MPI.UNDEFINED;
     }
 
-    /** The number of basic elements received: for a predefined type, as {@link #getCount}. */
+    /** The number of basic elements received: as {@link #getCount}, twice that for a pair or complex type. */
     public int getElements(Datatype type) throws MPIException {
-        int size = type.baseSize();
-        return size == 0 ? 0 : bytes % size == 0 ? bytes / size : MPI.UNDEFINED;
+        int n = getCount(type);
+        // a pair holds a value and an index, a complex number two parts
+        return n == MPI.UNDEFINED || type.pairValue() == null && !type.complex() ? n : 2 * n;
     }
 
     /** Whether the operation was cancelled. */

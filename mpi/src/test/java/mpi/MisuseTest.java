@@ -49,6 +49,13 @@ class MisuseTest {
             refused(MPI.ERR_COUNT, "one entry per rank (2)", () -> w.reduceScatter(four, four, new int[] {4}, MPI.INT, MPI.SUM));
             refused(MPI.ERR_COUNT, "count -1 is negative", () -> w.reduceScatter(four, new int[] {5, -1}, MPI.INT, MPI.SUM));
             refused(MPI.ERR_TYPE, "cannot be freed", MPI.INT::free);
+            String outOfScope = "is not supported by jccl-mpi";
+            refused(MPI.ERR_UNSUPPORTED_OPERATION, outOfScope, () -> w.createCart(new int[] {2}, new boolean[] {false}, false));
+            refused(MPI.ERR_UNSUPPORTED_OPERATION, outOfScope, () -> w.createGraph(new int[] {1}, new int[] {0}, false));
+            refused(MPI.ERR_UNSUPPORTED_OPERATION, outOfScope, () -> w.createIntercomm(w, 0, 0, 0));
+            refused(MPI.ERR_UNSUPPORTED_OPERATION, outOfScope, () -> w.spawn("x", new String[0], 1, MPI.INFO_NULL, 0, null));
+            refused(MPI.ERR_UNSUPPORTED_OPERATION, "(MPI.Win)", () -> new Win(MPI.newByteBuffer(8), 8, 1, MPI.INFO_NULL, w));
+            refused(MPI.ERR_UNSUPPORTED_OPERATION, "(MPI.File)", () -> new File(w, "data", MPI.MODE_RDONLY));
             IntBuffer still = MPI.newIntBuffer(1).put(0, w.getRank() + 1);
             w.allReduce(still, 1, MPI.INT, MPI.SUM); // the communicator still works
             assertEquals(3, still.get(0));
