@@ -164,6 +164,7 @@ public final class MPI {
     private static final long START = System.nanoTime();
     private static volatile boolean initialized;
     private static volatile boolean finalized;
+    private static volatile Thread mainThread;
 
     private MPI() {
     }
@@ -194,6 +195,7 @@ public final class MPI {
             System.err.println("jccl-mpi: MPI.Init failed: " + e.getMessage());
             throw new MPIException(ERR_OTHER, "MPI.Init failed: " + e.getMessage(), e);
         }
+        mainThread = Thread.currentThread();
         COMM_WORLD.attach(world, Comm.identity(world.size()), world.rank());
         COMM_SELF.attach(self(), new int[] {world.rank()}, world.rank());
         initialized = true;
@@ -329,5 +331,66 @@ public final class MPI {
     /** See {@link #slice(ByteBuffer, int)}. */
     public static CharBuffer slice(CharBuffer buf, int offset) {
         return buf.duplicate().position(offset).slice();
+    }
+
+    /** The elements of {@code buf} from {@code offset} on, as a heap buffer over the array: a call reads and writes the array. */
+    public static ByteBuffer slice(byte[] buf, int offset) {
+        return ByteBuffer.wrap(buf).position(offset).slice().order(ByteOrder.nativeOrder());
+    }
+
+    /** See {@link #slice(byte[], int)}. */
+    public static CharBuffer slice(char[] buf, int offset) {
+        return CharBuffer.wrap(buf).position(offset).slice();
+    }
+
+    /** See {@link #slice(byte[], int)}. */
+    public static ShortBuffer slice(short[] buf, int offset) {
+        return ShortBuffer.wrap(buf).position(offset).slice();
+    }
+
+    /** See {@link #slice(byte[], int)}. */
+    public static IntBuffer slice(int[] buf, int offset) {
+        return IntBuffer.wrap(buf).position(offset).slice();
+    }
+
+    /** See {@link #slice(byte[], int)}. */
+    public static LongBuffer slice(long[] buf, int offset) {
+        return LongBuffer.wrap(buf).position(offset).slice();
+    }
+
+    /** See {@link #slice(byte[], int)}. */
+    public static FloatBuffer slice(float[] buf, int offset) {
+        return FloatBuffer.wrap(buf).position(offset).slice();
+    }
+
+    /** See {@link #slice(byte[], int)}. */
+    public static DoubleBuffer slice(double[] buf, int offset) {
+        return DoubleBuffer.wrap(buf).position(offset).slice();
+    }
+
+    /** The thread support Init provided: {@link #THREAD_SERIALIZED}. */
+    public static int queryThread() throws MPIException {
+        return THREAD_SERIALIZED;
+    }
+
+    /** Whether this thread called {@link #Init}. */
+    public static boolean isThreadMain() throws MPIException {
+        return Thread.currentThread() == mainThread;
+    }
+
+    /** The version of the MPI standard whose calls this package follows: 3.1, as Open MPI 4.1's. */
+    public static Version getVersion() {
+        return new Version(3, 1);
+    }
+
+    /** What implements this package: jccl-mpi and its version. */
+    public static String getLibVersion() {
+        String v = MPI.class.getPackage().getImplementationVersion();
+        return "jccl-mpi " + (v == null ? "(development build)" : v) + ", Open MPI's Java API on jccl";
+    }
+
+    /** Profiling control: jccl-mpi has no profiling layer, so this does nothing. */
+    public static void pControl(int level, Object obj) {
+        // nothing to control: jccl reports collectives to JFR and its log on its own
     }
 }

@@ -43,6 +43,7 @@ class DerivedTypeTest {
                 w.send(matrix, 1, column, 1, 0); // column 0: 0, 4, 8, 12
                 w.send(MPI.slice(matrix, 1), 1, column, 1, 1); // column 1
                 w.send(heap, 1, column, 1, 2); // from an array: 100, 104, 108, 112
+                w.send(MPI.slice(heap, 3), 1, column, 1, 3); // from the array's column 3
             } else {
                 for (int i = 0; i < 16; i++) {
                     matrix.put(i, -1);
@@ -55,9 +56,10 @@ class DerivedTypeTest {
                 w.recv(packed, 4, MPI.INT, 0, 1); // a vector matches four ints
                 assertArrayEquals(new int[] {1, 5, 9, 13}, packed);
                 w.recv(heap, 1, column, 0, 2);
+                w.recv(MPI.slice(heap, 1), 1, column, 0, 3); // into the array's column 1
                 for (int i = 0; i < 16; i++) {
                     assertEquals(i % 4 == 2 ? i - 2 : -1, matrix.get(i), "element " + i);
-                    assertEquals(i % 4 == 0 ? 100 + i : -1, heap[i], "array element " + i);
+                    assertEquals(i % 4 == 0 ? 100 + i : i % 4 == 1 ? 100 + i + 2 : -1, heap[i], "array element " + i);
                 }
             }
             column.free();

@@ -38,6 +38,8 @@ class MpirunExamplesTest {
         for (int i = 0; i < ranks; i++) {
             assertTrue(r.out().contains("Hello, world, I am " + i + " of " + ranks + " on "), r.out());
         }
+        assertEquals(ranks, r.out().lines().filter(l -> l.contains("(MPI 3.1, jccl-mpi ") && l.contains("main thread true,"
+                + " thread level " + MPI.THREAD_SERIALIZED + ")")).count(), r.out());
     }
 
     @Test

@@ -2,6 +2,7 @@ package mpi.examples;
 
 import mpi.MPI;
 import mpi.MPIException;
+import mpi.Version;
 
 /** Every rank says who it is; run under mpirun as an unchanged Open MPI Java program would be. */
 public final class Hello {
@@ -12,7 +13,10 @@ public final class Hello {
         MPI.Init(args);
         int rank = MPI.COMM_WORLD.getRank();
         int size = MPI.COMM_WORLD.getSize();
-        System.out.println("Hello, world, I am " + rank + " of " + size + " on " + MPI.getProcessorName());
+        Version v = MPI.getVersion();
+        System.out.println("Hello, world, I am " + rank + " of " + size + " on " + MPI.getProcessorName() + " (MPI "
+                + v.getVersion() + "." + v.getSubVersion() + ", " + MPI.getLibVersion() + ", main thread "
+                + MPI.isThreadMain() + ", thread level " + MPI.queryThread() + ")");
         MPI.Finalize();
     }
 }
