@@ -41,8 +41,8 @@ final class StartupAgreement {
         store.set(PREFIX + rank, encode(settings(o, provider)));
         if (rank == 0) {
             List<Map<String, String>> all = new ArrayList<>();
-            for (int r = 0; r < o.size(); r++) {
-                all.add(decode(store.await(PREFIX + r, deadline, rank)));
+            for (byte[] settings : store.awaitAll(PREFIX, o.size(), deadline, rank)) {
+                all.add(decode(settings));
             }
             String problem = compare(all, provider);
             if (problem != null) {

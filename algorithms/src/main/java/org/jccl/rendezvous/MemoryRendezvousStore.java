@@ -73,6 +73,39 @@ public final class MemoryRendezvousStore implements RendezvousStore {
         }
     }
 
+    /** Waits once for all the keys, or for the job's failure. */
+    @Override
+    public byte[][] awaitAll(String prefix, int count, Instant deadline, int rank) {
+        byte[][] values = new byte[count][];
+        int have = 0;
+        synchronized (shared) {
+            while (true) {
+                byte[] failure = shared.values.get(FAILURE);
+                if (failure != null) {
+                    throw failedToStart(rank, failure);
+                }
+                byte[] v;
+                while (have < count && (v = shared.values.get(prefix + have)) != null) {
+                    values[have++] = v.clone();
+                }
+                if (have == count) {
+                    return values;
+                }
+                long waitMs = Duration.between(Instant.now(), deadline).toMillis();
+                if (waitMs <= 0) {
+                    throw new KeyTimeout(rank, "timed out waiting for key '" + prefix + have + "' in store mem:" + name
+                            + " (did every rank start?)");
+                }
+                try {
+                    shared.wait(waitMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new JcclException(rank, "rendezvous", "interrupted", e);
+                }
+            }
+        }
+    }
+
     @Override
     public long add(String key, long delta) {
         synchronized (shared) {

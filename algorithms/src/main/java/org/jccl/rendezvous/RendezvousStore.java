@@ -54,15 +54,33 @@ public interface RendezvousStore extends AutoCloseable {
             } catch (KeyTimeout e) {
                 byte[] failure = failure();
                 if (failure != null) {
-                    add(FAILURE_SEEN, 1);
-                    throw new JcclException(rank, "init", "the job failed to start: "
-                            + new String(failure, StandardCharsets.UTF_8));
+                    throw failedToStart(rank, failure);
                 }
                 if (!slice.isBefore(deadline)) {
                     throw e;
                 }
             }
         }
+    }
+
+    /**
+     * The values of the keys {@code prefix + 0} to {@code prefix + (count - 1)}, as {@link #await}
+     * would return them one by one: waits until every one is set, or fails with the job's failure.
+     * A store that can answers in one request, so that start-up costs each rank O(1) requests
+     * whatever the job's size.
+     */
+    default byte[][] awaitAll(String prefix, int count, Instant deadline, int rank) {
+        byte[][] values = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            values[i] = await(prefix + i, deadline, rank);
+        }
+        return values;
+    }
+
+    /** The failure a waiting rank sees when the job failed to start with {@code failure}; counts it as seen. */
+    default JcclException failedToStart(int rank, byte[] failure) {
+        add(FAILURE_SEEN, 1);
+        return new JcclException(rank, "init", "the job failed to start: " + new String(failure, StandardCharsets.UTF_8));
     }
 
     /**

@@ -7,8 +7,9 @@ import org.jccl.spi.Bootstrap;
 
 /**
  * The SPI's out-of-band channel over the rendezvous store: each all-gather round writes one key
- * per rank and reads everyone else's. Keys carry a prefix so that several communicators (and
- * rounds) never collide.
+ * per rank and reads them all in one request ({@link RendezvousStore#awaitAll}), two requests per
+ * rank whatever the job's size. Keys carry a prefix so that several communicators (and rounds)
+ * never collide.
  */
 public final class StoreBootstrap implements Bootstrap {
     private final RendezvousStore store;
@@ -30,11 +31,8 @@ public final class StoreBootstrap implements Bootstrap {
     public synchronized byte[][] allGather(byte[] mine) {
         String base = prefix + "/ag" + (round++) + "/";
         store.set(base + rank, mine);
-        Instant deadline = Instant.now().plus(timeout);
-        byte[][] all = new byte[size][];
-        for (int r = 0; r < size; r++) {
-            all[r] = r == rank ? mine.clone() : store.await(base + r, deadline, rank);
-        }
+        byte[][] all = store.awaitAll(base, size, Instant.now().plus(timeout), rank);
+        all[rank] = mine.clone();
         return all;
     }
 

@@ -20,6 +20,9 @@ import java.net.URISyntaxException;
  * request      : byte op, utf key, int valueLength, byte[] value, long waitMillis
  * reply        : byte status, int valueLength, byte[] value
  * </pre>
+ * GET_ALL asks for the keys {@code key + 0} to {@code key + (n - 1)} ({@code n} in the value) in one
+ * request: the reply comes once all are set, their values packed ({@link Codec#packAll}), or at once
+ * with JOB_FAILED and the job's failure when a rank marks the job failed meanwhile.
  * Lengths are validated against {@link #MAX_VALUE} before anything is allocated.
  */
 final class StoreProtocol {
@@ -34,11 +37,13 @@ final class StoreProtocol {
     static final byte OP_SET = 1;
     static final byte OP_GET = 2;
     static final byte OP_ADD = 3;
+    static final byte OP_GET_ALL = 4;
 
     static final byte OK = 0;
     static final byte BAD_SECRET = 1;
     static final byte TIMED_OUT = 2;
     static final byte BAD_REQUEST = 3;
+    static final byte JOB_FAILED = 4;
 
     private StoreProtocol() {
     }

@@ -147,6 +147,19 @@ public final class TcpRendezvousClient implements RendezvousStore {
         return call(StoreProtocol.OP_GET, key, new byte[0], wait, deadline);
     }
 
+    /** One request for all the keys, which the store answers when they are set or the job failed. */
+    @Override
+    public synchronized byte[][] awaitAll(String prefix, int count, Instant deadline, int rank) {
+        long wait = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+        byte[] reply = call(StoreProtocol.OP_GET_ALL, prefix, Codec.intBytes(count), wait, deadline);
+        try {
+            return Codec.unpackAll(reply, count);
+        } catch (IllegalArgumentException e) {
+            throw new JcclException(this.rank, "rendezvous", "the store at " + address + " answered a read of " + count
+                    + " keys with a reply that " + e.getMessage());
+        }
+    }
+
     @Override
     public synchronized long add(String key, long delta) {
         return Codec.readLong(call(StoreProtocol.OP_ADD, key, Codec.longBytes(delta), 0, null));
@@ -163,6 +176,9 @@ public final class TcpRendezvousClient implements RendezvousStore {
             out.flush();
             byte status = in.readByte();
             byte[] v = StoreProtocol.readValue(in);
+            if (status == StoreProtocol.JOB_FAILED) {
+                throw failedToStart(rank, v);
+            }
             if (status == StoreProtocol.TIMED_OUT) {
                 throw new KeyTimeout(rank, "timed out waiting for key '" + key + "' in the store at "
                         + address + " (did every rank start, with the same size?)");

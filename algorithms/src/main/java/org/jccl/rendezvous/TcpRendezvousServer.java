@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.jccl.Configuration;
@@ -36,6 +37,7 @@ public final class TcpRendezvousServer implements AutoCloseable {
     private final TlsIdentity tls;
     private final Map<String, byte[]> values = new HashMap<>();
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicLong requests = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -200,7 +202,13 @@ public final class TcpRendezvousServer implements AutoCloseable {
         }
     }
 
+    /** Requests served so far, for tests of how start-up scales. */
+    long requests() {
+        return requests.get();
+    }
+
     private void handle(byte op, String key, byte[] value, long waitMillis, DataOutputStream out) throws IOException {
+        requests.incrementAndGet();
         switch (op) {
             case StoreProtocol.OP_SET -> {
                 synchronized (values) {
@@ -219,11 +227,58 @@ public final class TcpRendezvousServer implements AutoCloseable {
                 }
                 reply(out, StoreProtocol.OK, Codec.longBytes(v));
             }
+            case StoreProtocol.OP_GET_ALL -> {
+                int count = value.length == Integer.BYTES ? Codec.readInt(value) : -1;
+                if (count < 0) {
+                    reply(out, StoreProtocol.BAD_REQUEST, new byte[0]);
+                    return;
+                }
+                byte[][] all = new byte[count][];
+                byte[] failure = awaitAll(key, all, waitMillis);
+                if (failure != null) {
+                    reply(out, StoreProtocol.JOB_FAILED, failure);
+                } else if (count > 0 && all[count - 1] == null) {
+                    reply(out, StoreProtocol.TIMED_OUT, new byte[0]);
+                } else {
+                    reply(out, StoreProtocol.OK, Codec.packAll(all));
+                }
+            }
             case StoreProtocol.OP_GET -> {
                 byte[] v = awaitValue(key, waitMillis);
                 reply(out, v == null ? StoreProtocol.TIMED_OUT : StoreProtocol.OK, v == null ? new byte[0] : v);
             }
             default -> reply(out, StoreProtocol.BAD_REQUEST, new byte[0]);
+        }
+    }
+
+    /**
+     * Fills {@code into} with the values of {@code prefix + i} once all are set (leaving it part
+     * empty if the wait ends first); returns the job's failure instead if a rank marks it meanwhile.
+     */
+    private byte[] awaitAll(String prefix, byte[][] into, long waitMillis) {
+        long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+        int have = 0;
+        synchronized (values) {
+            while (!closed) {
+                byte[] failure = values.get(RendezvousStore.FAILURE);
+                if (failure != null) {
+                    return failure;
+                }
+                while (have < into.length && (into[have] = values.get(prefix + have)) != null) {
+                    have++;
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (have == into.length || left <= 0) {
+                    return null;
+                }
+                try {
+                    values.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            return null;
         }
     }
 

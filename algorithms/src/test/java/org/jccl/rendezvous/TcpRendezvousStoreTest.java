@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.jccl.JcclException;
 import org.jccl.tck.TestPorts;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,78 @@ class TcpRendezvousStoreTest {
             later.start();
             assertArrayEquals(new byte[] {7}, b.get("late", soon()));
             later.join();
+        }
+    }
+
+    /** One request reads every rank's key, in rank order, once the last is set; the job's failure ends it at once. */
+    @Test
+    void oneRequestReadsEveryRanksKeyOrEndsWithTheJobsFailure() throws Exception {
+        String addr = "127.0.0.1:" + TestPorts.freePort();
+        try (TcpRendezvousServer server = TcpRendezvousServer.start(addr, null);
+             TcpRendezvousClient a = TcpRendezvousClient.connect(0, addr, null, soon());
+             TcpRendezvousClient b = TcpRendezvousClient.connect(1, addr, null, soon())) {
+            a.set("p/0", new byte[] {0});
+            a.set("p/1", new byte[0]);
+            Thread later = new Thread(() -> a.set("p/2", new byte[] {2, 2}));
+            later.start();
+            byte[][] all = b.awaitAll("p/", 3, soon(), 1);
+            later.join();
+            assertArrayEquals(new byte[] {0}, all[0]);
+            assertArrayEquals(new byte[0], all[1]);
+            assertArrayEquals(new byte[] {2, 2}, all[2]);
+            assertEquals(0, b.awaitAll("none/", 0, soon(), 1).length);
+            JcclException timeout = assertThrows(JcclException.class, () -> b.awaitAll("p/", 4, Instant.now().plusMillis(300), 1));
+            assertTrue(timeout.getMessage().contains("timed out"), timeout.getMessage());
+
+            Thread failing = new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                a.failFirst("JCCL_SIZE differs");
+            });
+            failing.start();
+            long start = System.nanoTime();
+            JcclException failed = assertThrows(JcclException.class, () -> b.awaitAll("q/", 2, soon(), 1));
+            failing.join();
+            assertTrue(failed.getMessage().equals("rank 1: init: the job failed to start: JCCL_SIZE differs"),
+                    failed.getMessage());
+            assertTrue(System.nanoTime() - start < 4_000_000_000L, "the failure ended the wait, not the deadline");
+            assertEquals(1, a.add(RendezvousStore.FAILURE_SEEN, 0), "the rank counted the failure as seen");
+        }
+    }
+
+    /** The bootstrap's all-gathers and barriers cost each rank the same few requests at 4 ranks and at 32. */
+    @Test
+    void bootstrapRequestsPerRankDoNotGrowWithTheJob() throws Exception {
+        for (int n : new int[] {4, 32}) {
+            String addr = "127.0.0.1:" + TestPorts.freePort();
+            try (TcpRendezvousServer server = TcpRendezvousServer.start(addr, null)) {
+                List<Thread> ranks = new ArrayList<>();
+                List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+                for (int r = 0; r < n; r++) {
+                    int rank = r;
+                    ranks.add(new Thread(() -> {
+                        try (TcpRendezvousClient c = TcpRendezvousClient.connect(rank, addr, null, soon())) {
+                            StoreBootstrap b = new StoreBootstrap(c, "t", rank, n, Duration.ofSeconds(10));
+                            byte[][] all = b.allGather(new byte[] {(byte) rank});
+                            for (int i = 0; i < n; i++) {
+                                assertArrayEquals(new byte[] {(byte) i}, all[i]);
+                            }
+                            b.barrier();
+                        } catch (Throwable t) {
+                            errors.add(t);
+                        }
+                    }));
+                }
+                ranks.forEach(Thread::start);
+                for (Thread t : ranks) {
+                    t.join(20_000);
+                }
+                assertTrue(errors.isEmpty(), errors.toString());
+                assertEquals(4L * n, server.requests(), "two all-gather rounds of one write and one read per rank");
+            }
         }
     }
 
