@@ -43,6 +43,13 @@ public final class Configuration {
     public static final String ENV_TLS_PROVIDER = "JCCL_TLS_PROVIDER";
     /** System property with the same meaning as {@link #ENV_TLS_PROVIDER}; it wins over the variable. */
     public static final String PROP_TLS_PROVIDER = "jccl.tls.provider";
+    /**
+     * Which host a rank runs on, where the hostname and the kernel's boot id (the default identity)
+     * would say wrong: ranks with the same value share a host (shared memory, the cores they wait on).
+     */
+    public static final String ENV_HOST_ID = "JCCL_HOST_ID";
+    /** System property with the same meaning as {@link #ENV_HOST_ID}; it wins over the variable. */
+    public static final String PROP_HOST_ID = "jccl.hostId";
     /** Prefix of the per-collective algorithm overrides, e.g. {@code JCCL_ALGO_ALLREDUCE=ring}. */
     public static final String ENV_ALGO_PREFIX = "JCCL_ALGO_";
     /**

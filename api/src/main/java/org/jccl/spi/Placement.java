@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
+import org.jccl.Configuration;
 
 /**
  * Where a rank runs: which machine (kernel) and which of its cores it may use. Transports publish it
@@ -64,15 +65,37 @@ public final class Placement {
         return sharing > cpus.cardinality();
     }
 
+    /**
+     * The host's identity: {@code JCCL_HOST_ID} when set; else the hostname and the kernel's boot id,
+     * since neither alone is enough (containers may share a hostname across hosts, and network
+     * namespaces on one kernel share its boot id while being hosts of their own).
+     */
     private static byte[] machine() {
+        String id = Configuration.setting(Configuration.PROP_HOST_ID, Configuration.ENV_HOST_ID);
+        if (id != null && !id.isBlank()) {
+            return ("id:" + id.trim()).getBytes(StandardCharsets.UTF_8);
+        }
+        return (hostname() + "/" + read("/proc/sys/kernel/random/boot_id")).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The kernel's hostname (of this UTS namespace) as Linux tells it, with no name lookup; else the JDK's. */
+    private static String hostname() {
+        String h = read("/proc/sys/kernel/hostname");
+        if (!h.isEmpty()) {
+            return h;
+        }
         try {
-            return Files.readAllBytes(Path.of("/proc/sys/kernel/random/boot_id"));
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(Path.of(file)).trim();
         } catch (IOException | RuntimeException e) {
-            try {
-                return InetAddress.getLocalHost().getHostName().getBytes(StandardCharsets.UTF_8);
-            } catch (IOException x) {
-                return new byte[0];
-            }
+            return "";
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.BitSet;
+import org.jccl.Configuration;
 import org.junit.jupiter.api.Test;
 
 /** Whether ranks outnumber the cores they may run on, as the transports decide how to wait. */
@@ -39,6 +40,27 @@ class PlacementTest {
         Placement[] sharing = {at("a", 0), at("a", 0), at("a", 1)};
         assertTrue(sharing[0].oversubscribed(sharing), "two ranks bound to core 0");
         assertFalse(sharing[2].oversubscribed(sharing), "core 1 is this rank's own");
+    }
+
+    @Test
+    void aHostIdOverridesHostnameAndBootId() {
+        Placement plain = Placement.here();
+        String before = System.getProperty(Configuration.PROP_HOST_ID);
+        try {
+            System.setProperty(Configuration.PROP_HOST_ID, "rack1-node7");
+            Placement a = Placement.here();
+            assertTrue(a.sameMachine(Placement.here()), "the same id is the same host");
+            assertFalse(a.sameMachine(plain), "an id names another host than hostname and boot id do");
+            System.setProperty(Configuration.PROP_HOST_ID, "rack1-node8");
+            assertFalse(a.sameMachine(Placement.here()), "another id is another host");
+        } finally {
+            if (before == null) {
+                System.clearProperty(Configuration.PROP_HOST_ID);
+            } else {
+                System.setProperty(Configuration.PROP_HOST_ID, before);
+            }
+        }
+        assertTrue(plain.sameMachine(Placement.here()), "without an id, hostname and boot id name this host");
     }
 
     @Test
