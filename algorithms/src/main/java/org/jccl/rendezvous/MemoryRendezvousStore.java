@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jccl.JcclException;
 
 /**
@@ -52,49 +53,45 @@ public final class MemoryRendezvousStore implements RendezvousStore {
 
     @Override
     public byte[] get(String key, Instant deadline) {
-        synchronized (shared) {
-            while (true) {
-                byte[] v = shared.values.get(key);
-                if (v != null) {
-                    return v.clone();
-                }
-                long waitMs = Duration.between(Instant.now(), deadline).toMillis();
-                if (waitMs <= 0) {
-                    throw new KeyTimeout(rank, "timed out waiting for key '" + key
-                            + "' in store mem:" + name + " (did every rank start?)");
-                }
-                try {
-                    shared.wait(waitMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new JcclException(rank, "rendezvous", "interrupted", e);
-                }
-            }
-        }
+        return awaitUntil(() -> {
+            byte[] v = shared.values.get(key);
+            return v == null ? null : v.clone();
+        }, deadline, () -> key);
     }
 
     /** Waits once for all the keys, or for the job's failure. */
     @Override
     public byte[][] awaitAll(String prefix, int count, Instant deadline, int rank) {
         byte[][] values = new byte[count][];
-        int have = 0;
+        int[] have = {0};
+        return awaitUntil(() -> {
+            byte[] failure = shared.values.get(FAILURE);
+            if (failure != null) {
+                throw failedToStart(rank, failure);
+            }
+            byte[] v;
+            while (have[0] < count && (v = shared.values.get(prefix + have[0])) != null) {
+                values[have[0]++] = v.clone();
+            }
+            return have[0] == count ? values : null;
+        }, deadline, () -> prefix + have[0]);
+    }
+
+    /**
+     * What {@code ready} returns once it is not null (looked at under the shared lock); at the
+     * deadline a timeout naming the key {@code missing} says is not set.
+     */
+    private <T> T awaitUntil(Supplier<T> ready, Instant deadline, Supplier<String> missing) {
         synchronized (shared) {
             while (true) {
-                byte[] failure = shared.values.get(FAILURE);
-                if (failure != null) {
-                    throw failedToStart(rank, failure);
-                }
-                byte[] v;
-                while (have < count && (v = shared.values.get(prefix + have)) != null) {
-                    values[have++] = v.clone();
-                }
-                if (have == count) {
-                    return values;
+                T v = ready.get();
+                if (v != null) {
+                    return v;
                 }
                 long waitMs = Duration.between(Instant.now(), deadline).toMillis();
                 if (waitMs <= 0) {
-                    throw new KeyTimeout(rank, "timed out waiting for key '" + prefix + have + "' in store mem:" + name
-                            + " (did every rank start?)");
+                    throw new KeyTimeout(rank, "timed out waiting for key '" + missing.get()
+                            + "' in store mem:" + name + " (did every rank start?)");
                 }
                 try {
                     shared.wait(waitMs);

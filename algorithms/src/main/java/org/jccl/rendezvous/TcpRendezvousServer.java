@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.jccl.Configuration;
@@ -256,37 +257,31 @@ public final class TcpRendezvousServer implements AutoCloseable {
      * empty if the wait ends first); returns the job's failure instead if a rank marks it meanwhile.
      */
     private byte[] awaitAll(String prefix, byte[][] into, long waitMillis) {
-        long deadline = System.nanoTime() + waitMillis * 1_000_000L;
-        int have = 0;
-        synchronized (values) {
-            while (!closed) {
-                byte[] failure = values.get(RendezvousStore.FAILURE);
-                if (failure != null) {
-                    return failure;
-                }
-                while (have < into.length && (into[have] = values.get(prefix + have)) != null) {
-                    have++;
-                }
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (have == into.length || left <= 0) {
-                    return null;
-                }
-                try {
-                    values.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
+        int[] have = {0};
+        // ends with the failure (a byte[]) or with every value (the filled byte[][])
+        Object end = awaitUntil(() -> {
+            byte[] failure = values.get(RendezvousStore.FAILURE);
+            if (failure != null) {
+                return failure;
             }
-            return null;
-        }
+            while (have[0] < into.length && (into[have[0]] = values.get(prefix + have[0])) != null) {
+                have[0]++;
+            }
+            return have[0] == into.length ? into : null;
+        }, waitMillis);
+        return end instanceof byte[] failure ? failure : null;
     }
 
     private byte[] awaitValue(String key, long waitMillis) {
+        return awaitUntil(() -> values.get(key), waitMillis);
+    }
+
+    /** What {@code ready} returns once it is not null (looked at under the store's lock), or null after the wait. */
+    private <T> T awaitUntil(Supplier<T> ready, long waitMillis) {
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
         synchronized (values) {
             while (!closed) {
-                byte[] v = values.get(key);
+                T v = ready.get();
                 if (v != null) {
                     return v;
                 }
