@@ -147,6 +147,79 @@ public abstract class TransportSuite {
         assertPattern(a2, 3);
     }
 
+    /**
+     * Ranks that send each other their first messages at the same moment (each dials, where
+     * connections open on demand) meet on one working connection per pair: every message of every
+     * pair arrives, in order per tag, small and large (past any eager limit), whoever posted first.
+     */
+    @Test
+    void ranksThatSendEachOtherTheirFirstMessagesAtOnceGetThemAll() throws Exception {
+        int n = 4;
+        int[] sizes = {16, 300 * 1024};
+        for (int trial = 0; trial < 6; trial++) {
+            List<Transport> t = open(n);
+            CountDownLatch go = new CountDownLatch(n);
+            List<CompletableFuture<Void>> ranks = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                int me = r;
+                boolean receiveFirst = (trial + r) % 2 == 0;
+                ranks.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        List<Done> all = new ArrayList<>();
+                        List<ByteBuffer> got = new ArrayList<>();
+                        Runnable receive = () -> {
+                            for (int p = 0; p < n; p++) {
+                                for (int size : sizes) {
+                                    if (p != me) {
+                                        ByteBuffer in = ByteBuffer.allocateDirect(size);
+                                        Done d = new Done();
+                                        t.get(me).recv(p, 11, in, d);
+                                        all.add(d);
+                                        got.add(in);
+                                    }
+                                }
+                            }
+                        };
+                        if (receiveFirst) {
+                            receive.run();
+                        }
+                        go.countDown();
+                        go.await();
+                        for (int p = 0; p < n; p++) {
+                            for (int size : sizes) {
+                                if (p != me) {
+                                    Done d = new Done();
+                                    t.get(me).send(p, 11, pattern(size, me * 16 + size % 7, false), d);
+                                    all.add(d);
+                                }
+                            }
+                        }
+                        if (!receiveFirst) {
+                            receive.run();
+                        }
+                        for (Done d : all) {
+                            d.await();
+                        }
+                        int i = 0;
+                        for (int p = 0; p < n; p++) {
+                            for (int size : sizes) {
+                                if (p != me) {
+                                    assertPattern(got.get(i++), p * 16 + size % 7);
+                                }
+                            }
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException("rank " + me, e);
+                    }
+                }, runnable -> new Thread(runnable, "first-" + me).start()));
+            }
+            for (CompletableFuture<Void> f : ranks) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            closeAll();
+        }
+    }
+
     @Test
     void everySizeArrivesWhicheverSidePostsFirst() throws Exception {
         List<Transport> t = open(2);

@@ -19,8 +19,9 @@ import org.jccl.ReduceOp;
 
 /**
  * How start-up grows with the job: for each size, that many ranks as threads of this JVM connect
- * over a transport on loopback (rendezvous included), then run an all-reduce and a barrier. Prints
- * the slowest rank's start-up, the median, and the sockets the process holds per rank afterwards.
+ * over a transport on loopback (rendezvous included), then run an all-reduce, a broadcast and a
+ * barrier. Prints the slowest rank's start-up, the median, and the sockets the process holds per
+ * rank afterwards (both ends of a connection between two of its ranks count, one for each rank).
  * {@code java -cp perf/target/jccl-perf.jar org.jccl.perf.StartupScale [transport] 8 32 64}.
  */
 public final class StartupScale {
@@ -56,6 +57,7 @@ public final class StartupScale {
                     startupNanos[rank] = System.nanoTime() - start;
                     ByteBuffer v = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 1);
                     c.allReduce(v, v, DataType.INT64, ReduceOp.SUM);
+                    c.broadcast(v, n - 1);
                     c.barrier();
                     if (v.getLong(0) != n) {
                         throw new IllegalStateException("all-reduce gave " + v.getLong(0) + " at " + n + " ranks");

@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  */
 final class Frame {
     static final int MAGIC = 0x4A43434C;
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
     static final int HEADER_BYTES = 32;
 
     /** Acceptor to connector: job id, acceptor rank, nonce. */
@@ -41,6 +41,8 @@ final class Frame {
     static final byte ABORT = 8;
     /** The sender closed its communicator; the payload says why its job broke, if it did (UTF-8). */
     static final byte GOODBYE = 9;
+    /** Acceptor to connector: both ranks dialed, and the acceptor's own connection wins; this one closes. */
+    static final byte DECLINE = 10;
 
     /** Largest control payload (CHALLENGE, HELLO, ABORT, GOODBYE). */
     static final int MAX_CONTROL_PAYLOAD = 64 * 1024;
@@ -71,6 +73,7 @@ final class Frame {
             case DATA -> "DATA";
             case ABORT -> "ABORT";
             case GOODBYE -> "GOODBYE";
+            case DECLINE -> "DECLINE";
             default -> "type " + type;
         };
     }

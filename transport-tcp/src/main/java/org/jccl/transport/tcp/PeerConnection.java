@@ -97,6 +97,10 @@ final class PeerConnection implements MessageMatcher.Wire {
         return peer;
     }
 
+    SocketChannel channel() {
+        return channel;
+    }
+
     boolean isOpen() {
         return open && !closed;
     }
@@ -308,7 +312,8 @@ final class PeerConnection implements MessageMatcher.Wire {
         if (flags != 0 || length < 0) {
             throw new ProtocolError("malformed " + Frame.typeName(type) + " header");
         }
-        if (!open && type != Frame.CHALLENGE && type != Frame.HELLO && type != Frame.WELCOME && type != Frame.ABORT) {
+        if (!open && type != Frame.CHALLENGE && type != Frame.HELLO && type != Frame.WELCOME && type != Frame.ABORT
+                && type != Frame.DECLINE) {
             throw new ProtocolError(Frame.typeName(type) + " before the handshake finished");
         }
         switch (type) {
@@ -350,6 +355,12 @@ final class PeerConnection implements MessageMatcher.Wire {
                 }
                 open = true;
                 transport.connected(this);
+            }
+            case Frame.DECLINE -> {
+                if (acceptor || open || length != 0) {
+                    throw new ProtocolError("unexpected DECLINE");
+                }
+                transport.declined(this);
             }
             default -> throw new ProtocolError("unknown frame type " + type);
         }
@@ -417,25 +428,36 @@ final class PeerConnection implements MessageMatcher.Wire {
                         .putInt(transport.rank()).put(SecretProof.prove(transport.secret(), PURPOSE, n)).array());
             }
             case Frame.HELLO -> {
-                if (!acceptor || open || c.remaining() != 12 + SecretProof.PROOF_BYTES) {
+                if (!acceptor || open || nonce == null || c.remaining() != 12 + SecretProof.PROOF_BYTES) {
                     throw new ProtocolError("unexpected HELLO");
                 }
                 long job = c.getLong();
                 int rank = c.getInt();
                 byte[] proof = new byte[SecretProof.PROOF_BYTES];
                 c.get(proof);
+                byte[] challenge = nonce;
+                nonce = null; // one HELLO per connection
                 String refusal = null;
-                if (job != transport.jobId()) {
-                    refusal = "job id mismatch: the connecting process belongs to another job";
-                } else if (!SecretProof.verify(transport.secret(), PURPOSE, nonce, proof)) {
+                OnDemandConnections.Admission admission = null;
+                boolean ofThisJob = job == transport.jobId() && rank >= 0 && rank < transport.size()
+                        && rank != transport.rank();
+                if (!ofThisJob) {
+                    refusal = job != transport.jobId() ? "job id mismatch: the connecting process belongs to another job"
+                            : "rank " + rank + " is no peer of rank " + transport.rank();
+                } else if (!SecretProof.verify(transport.secret(), PURPOSE, challenge, proof)) {
                     refusal = "rank " + rank + " did not prove JCCL_SECRET (the ranks' secrets differ)";
-                } else if (rank <= transport.rank() || rank >= transport.size()) {
-                    refusal = "rank " + rank + " may not connect to rank " + transport.rank();
+                } else if ((admission = transport.admit(rank)) == null) {
+                    refusal = "rank " + rank + " connected twice";
                 }
                 if (refusal != null) {
                     writeControl(Frame.ABORT, refusal.getBytes(StandardCharsets.UTF_8));
-                    transport.rejected(refusal);
+                    transport.rejected(ofThisJob ? rank : -1, refusal);
                     close(); // a fresh socket takes the small refusal whole: it was written, not queued
+                    return;
+                }
+                if (admission == OnDemandConnections.Admission.DECLINE) {
+                    // the dialer closes on reading it; closing first could reset the line before it did
+                    writeControl(Frame.DECLINE, new byte[0]);
                     return;
                 }
                 peer = rank;

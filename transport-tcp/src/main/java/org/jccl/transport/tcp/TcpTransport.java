@@ -7,10 +7,9 @@ import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.jccl.Configuration;
 import org.jccl.JcclException;
@@ -22,10 +21,10 @@ import org.jccl.spi.TlsIdentity;
 import org.jccl.spi.TransportContext;
 
 /**
- * The {@code tcp} transport: one non-blocking socket per pair of ranks (the higher rank connects
- * to the lower), TCP_NODELAY, driven by whichever thread waits ({@link SocketDriver}). Addresses
- * travel through the SPI's bootstrap channel, with each rank's {@link Placement}, so that a rank
- * knows whether ranks outnumber its cores.
+ * The {@code tcp} transport: one non-blocking socket per pair of ranks that talk, opened when the
+ * first of them sends ({@link OnDemandConnections}), TCP_NODELAY, driven by whichever thread waits
+ * ({@link SocketDriver}). Addresses travel through the SPI's bootstrap channel, with each rank's
+ * {@link Placement}, so that a rank knows whether ranks outnumber its cores.
  *
  * <p>Why plain NIO and not Netty's event loops: a Netty event loop belongs to one thread, so every
  * blocking call had to be handed to that thread and its result handed back, two wake-ups per
@@ -45,15 +44,11 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     private final long earlyLimit;
     private final long timeoutNanos;
     private final SocketDriver driver;
-    private final PeerConnection[] peers;
     /** Per peer: its address is this rank's own or a loopback one, so its traffic never leaves the machine. */
     private final boolean[] onMachine;
-    /** Connections still in their handshake; driver only. */
-    private final List<PeerConnection> handshaking = new ArrayList<>();
+    /** The connections, once the address book is known; driver only. */
+    private OnDemandConnections connections;
     private ServerSocketChannel server;
-    private int connected;
-    private String handshakeError;
-    private String refusal;
     /** Operations posted and not finished; changed by the driver only. */
     private volatile int outstanding;
     /** Connections with frames still to write; changed by the driver only. */
@@ -76,16 +71,15 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
         this.earlyLimit = Configuration.longProperty(Configuration.PROP_TCP_UNEXPECTED_LIMIT,
                 Configuration.DEFAULT_TCP_UNEXPECTED_LIMIT);
         this.timeoutNanos = ctx.timeout().toNanos();
-        this.peers = new PeerConnection[size];
         this.onMachine = new boolean[size];
         this.driver = new SocketDriver("jccl-tcp-r" + rank, this);
     }
 
-    /** Binds, publishes its address, connects to every peer, and returns once all handshakes are done. */
+    /** Binds, publishes its address and learns the peers'; connections open when the first message needs them. */
     static TcpTransport open(TransportContext ctx) {
         TcpTransport t = new TcpTransport(ctx);
         try {
-            t.connectAll(ctx);
+            t.listen(ctx);
             t.driver.start();
             return t;
         } catch (RuntimeException e) {
@@ -94,12 +88,11 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
         }
     }
 
-    private void connectAll(TransportContext ctx) {
-        long deadline = System.nanoTime() + ctx.timeout().toNanos();
+    private void listen(TransportContext ctx) {
         InetAddress local = InterfaceAddress.choose(rank, ctx.socketInterface(), ctx.rendezvousHost());
         try {
             server = ServerSocketChannel.open();
-            server.bind(new InetSocketAddress(local, 0), Math.max(64, size));
+            server.bind(new InetSocketAddress(local, 0), Math.max(64, Math.min(size, 4096)));
             server.configureBlocking(false);
             server.register(driver.selector(), SelectionKey.OP_ACCEPT);
         } catch (IOException e) {
@@ -112,74 +105,29 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
         byte[][] book = ctx.bootstrap().allGather(ByteBuffer.allocate(1 + addr.length + 4 + where.length)
                 .put((byte) addr.length).put(addr).putInt(port).put(where).array());
         Placement[] all = new Placement[size];
+        InetSocketAddress[] addresses = new InetSocketAddress[size];
         for (int p = 0; p < size; p++) {
             all[p] = Placement.decode(ByteBuffer.wrap(book[p], 1 + book[p][0] + 4, book[p].length - 5 - book[p][0]));
-        }
-        driver.oversubscribed(placement.oversubscribed(all));
-        for (int p = 0; p < size; p++) {
-            InetAddress a = decode(book[p]).getAddress();
+            addresses[p] = decode(book[p]);
+            InetAddress a = addresses[p].getAddress();
             onMachine[p] = p != rank && (a.isLoopbackAddress() || a.equals(local));
         }
-        for (int p = 0; p < rank; p++) {
-            int peer = p;
-            SocketChannel ch = connect(decode(book[p]), p, deadline);
-            driver.withLock(() -> register(ch, false, peer, deadline));
-        }
-        driver.withLock(() -> driver.driveUntil(() -> connected == size - 1 || handshakeError != null, deadline));
-        if (handshakeError != null) {
-            throw new JcclException(rank, "connect", handshakeError);
-        }
-        if (connected < size - 1) {
-            List<Integer> missing = new ArrayList<>();
-            for (int p = 0; p < size; p++) {
-                if (p != rank && peers[p] == null) {
-                    missing.add(p);
-                }
-            }
-            throw new JcclException(rank, "connect", "timed out waiting for connections with ranks " + missing
-                    + (refusal != null ? " (refused a connection: " + refusal + ")" : ""));
-        }
+        driver.oversubscribed(placement.oversubscribed(all));
+        connections = new OnDemandConnections(this, rank, addresses);
     }
 
-    /** A blocking connect, retried until the deadline (the peer's listening socket exists already). */
-    private SocketChannel connect(InetSocketAddress remote, int p, long deadline) {
-        IOException last = null;
-        while (System.nanoTime() < deadline && aborted == null) {
-            SocketChannel ch = null;
-            try {
-                ch = SocketChannel.open();
-                int left = (int) Math.max(1, Math.min(10_000, (deadline - System.nanoTime()) / 1_000_000));
-                ch.socket().connect(remote, left);
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ch.configureBlocking(false);
-                return ch;
-            } catch (IOException e) {
-                last = e;
-                closeQuietly(ch);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new JcclException(rank, "connect", "cannot connect to rank " + p + " at " + remote
-                + (last == null ? "" : ": " + last.getMessage()), last);
+    /** Starts the handshake of a connected socket, accepted or dialed to {@code expectedPeer}; driver only. */
+    PeerConnection register(SocketChannel ch, boolean acceptor, int expectedPeer, long handshakeDeadline)
+            throws IOException {
+        // the rank that connects is TLS's client, the one that accepts its server
+        Wire wire = tls == null ? Wire.plain(ch) : new TlsWire(ch, engines.engine(!acceptor));
+        SelectionKey key = ch.register(driver.selector(), SelectionKey.OP_READ);
+        PeerConnection c = new PeerConnection(this, ch, wire, key, acceptor, expectedPeer, handshakeDeadline);
+        connections.handshaking(c);
+        return c;
     }
 
-    private void register(SocketChannel ch, boolean acceptor, int expectedPeer, long handshakeDeadline) {
-        try {
-            // the rank that connects is TLS's client, the one that accepts its server
-            Wire wire = tls == null ? Wire.plain(ch) : new TlsWire(ch, engines.engine(!acceptor));
-            SelectionKey key = ch.register(driver.selector(), SelectionKey.OP_READ);
-            handshaking.add(new PeerConnection(this, ch, wire, key, acceptor, expectedPeer, handshakeDeadline));
-        } catch (IOException e) {
-            closeQuietly(ch);
-        }
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
+    static void closeQuietly(SocketChannel ch) {
         if (ch != null) {
             try {
                 ch.close();
@@ -211,6 +159,8 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
             if (key.isValid() && key.isWritable()) {
                 c.writable();
             }
+        } else if (connections.connectable(key)) {
+            return;
         } else if (key.isAcceptable()) {
             accept();
         }
@@ -223,7 +173,11 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.configureBlocking(false);
                 // a peer that does not finish the handshake in time (a stranger, a stuck process) is cut off
-                register(ch, true, -1, System.nanoTime() + timeoutNanos);
+                try {
+                    register(ch, true, -1, System.nanoTime() + timeoutNanos);
+                } catch (IOException e) {
+                    closeQuietly(ch);
+                }
             }
         } catch (IOException e) {
             // a connection that failed while being accepted: its rank reconnects or times out
@@ -237,19 +191,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
 
     @Override
     public long expireHandshakes(long now) {
-        long next = Long.MAX_VALUE;
-        for (Iterator<PeerConnection> it = handshaking.iterator(); it.hasNext(); ) {
-            PeerConnection c = it.next();
-            if (c.isOpen() || c.isClosed()) {
-                it.remove();
-            } else if (c.handshakeExpired(now)) {
-                c.close();
-                it.remove();
-            } else {
-                next = Math.min(next, c.handshakeDeadline() - now);
-            }
-        }
-        return next;
+        return connections.expire(now);
     }
 
     // ---- called by connections --------------------------------------------------------------
@@ -268,6 +210,14 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
 
     String secret() {
         return secret;
+    }
+
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    Selector selector() {
+        return driver.selector();
     }
 
     int eagerLimit() {
@@ -291,25 +241,26 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
     }
 
     void connected(PeerConnection c) {
-        if (peers[c.peer()] != null) {
-            c.fail(new JcclException(rank, "connect", "rank " + c.peer() + " connected twice"));
-            c.close();
-            return;
-        }
-        peers[c.peer()] = c;
-        connected++;
-        c.recordConnected();
+        connections.opened(c);
+    }
+
+    OnDemandConnections.Admission admit(int peer) {
+        return connections.admit(peer);
+    }
+
+    void declined(PeerConnection c) {
+        connections.declined(c);
     }
 
     void handshakeFailed(PeerConnection c, String why) {
-        if (handshakeError == null && c.peer() >= 0 && c.peer() < rank && peers[c.peer()] == null) {
-            handshakeError = "handshake with rank " + c.peer() + " failed: " + why;
-        }
-        c.close();
+        connections.handshakeFailed(c, why);
     }
 
-    void rejected(String why) {
-        refusal = why;
+    /** Refused a connection from a process of this job claiming {@code peer}, or from one claiming no valid rank (-1). */
+    void rejected(int peer, String why) {
+        if (peer >= 0) {
+            connections.refused(peer, why);
+        }
     }
 
     void abortedBy(int peer, String why) {
@@ -330,14 +281,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
 
     @Override
     public List<Integer> lostPeers() {
-        List<Integer> lost = new ArrayList<>();
-        for (int p = 0; p < size; p++) {
-            PeerConnection c = peers[p];
-            if (c != null && c.isClosed()) {
-                lost.add(p);
-            }
-        }
-        return lost;
+        return connections == null ? List.of() : connections.lost();
     }
 
     @Override
@@ -405,12 +349,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
             done.failed(new JcclException(rank, "transport", "the transport is closed"));
             return;
         }
-        Operation op = new Operation(this, tag, check, upTo, buf, done);
-        if (send) {
-            peers[peer].send(op);
-        } else {
-            peers[peer].recv(op);
-        }
+        connections.post(send, peer, new Operation(this, tag, check, upTo, buf, done));
     }
 
     @Override
@@ -419,12 +358,10 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
             if (aborted != null) {
                 return;
             }
-            for (PeerConnection c : peers) {
-                if (c != null) {
-                    c.sendAbort(truncate(cause.getMessage()));
-                }
-            }
             failAll(cause);
+            String why = truncate(cause.getMessage());
+            connections.forEachOpen(c -> c.sendAbort(why));
+            connections.dialTheRest();
         });
     }
 
@@ -434,11 +371,7 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
             return;
         }
         aborted = cause;
-        for (PeerConnection c : peers) {
-            if (c != null) {
-                c.fail(cause);
-            }
-        }
+        connections.broken(cause, truncate(cause.getMessage()));
     }
 
     @Override
@@ -450,23 +383,15 @@ final class TcpTransport implements Transport, SocketDriver.Sockets {
             closed = true;
             JcclException broken = aborted;
             String why = broken == null ? "" : truncate(broken.getMessage());
-            for (PeerConnection c : peers) {
-                if (c != null) {
-                    c.sendGoodbye(why);
+            if (connections != null) {
+                connections.forEachOpen(c -> c.sendGoodbye(why));
+                if (broken != null) {
+                    connections.dialTheRest(); // a peer that waits for this rank hears why it leaves
                 }
-            }
-            // the goodbyes (and an abort's frames) reach the peers before the sockets close
-            driver.driveUntil(() -> output == 0, System.nanoTime() + 1_000_000_000L);
-            JcclException gone = new JcclException(rank, "transport", "the transport is closed");
-            for (PeerConnection c : handshaking) {
-                c.fail(gone);
-                c.close();
-            }
-            for (PeerConnection c : peers) {
-                if (c != null) {
-                    c.fail(gone);
-                    c.close();
-                }
+                // the goodbyes (and an abort's frames, with the connections that carry them) reach the peers
+                // before the sockets close
+                driver.driveUntil(() -> output == 0 && !connections.connecting(), System.nanoTime() + 1_000_000_000L);
+                connections.closeAll(new JcclException(rank, "transport", "the transport is closed"));
             }
             try {
                 if (server != null) {

@@ -33,6 +33,7 @@ import org.jccl.spi.Transport;
 import org.jccl.tck.TestContexts;
 import org.jccl.tck.TestPorts;
 import org.jccl.tck.ThreadRanks;
+import org.jccl.tck.TransportSuite;
 import org.junit.jupiter.api.Test;
 
 /** Connection set-up of the tcp transport: secrets, addresses, interfaces, and strangers on the port. */
@@ -70,6 +71,14 @@ class TcpConnectTest {
         return fs;
     }
 
+    /** The listening address in a rank's entry of the address book. */
+    private static InetSocketAddress published(byte[] entry) throws Exception {
+        ByteBuffer a = ByteBuffer.wrap(entry);
+        byte[] ip = new byte[a.get()];
+        a.get(ip);
+        return new InetSocketAddress(InetAddress.getByAddress(ip), a.getInt());
+    }
+
     private static Throwable failure(CompletableFuture<Transport> f) throws Exception {
         try {
             f.get(20, TimeUnit.SECONDS).close();
@@ -100,12 +109,48 @@ class TcpConnectTest {
     @Test
     void aRankWithoutTheRightSecretIsRefusedByItsPeers() throws Exception {
         List<CompletableFuture<Transport>> fs = open(new String[] {"right", "wrong"}, null, null);
-        Throwable f1 = failure(fs.get(1));
-        assertTrue(f1 instanceof JcclException && f1.getMessage().startsWith("rank 1: connect: handshake with rank 0 failed:")
-                && f1.getMessage().contains("did not prove JCCL_SECRET"), String.valueOf(f1));
-        Throwable f0 = failure(fs.get(0));
-        assertTrue(f0 instanceof JcclException && f0.getMessage().contains("refused a connection: rank 1 did not prove"),
-                String.valueOf(f0));
+        Transport t0 = fs.get(0).get(20, TimeUnit.SECONDS);
+        Transport t1 = fs.get(1).get(20, TimeUnit.SECONDS);
+        try {
+            TransportSuite.Done got = new TransportSuite.Done();
+            t0.recv(1, 3, ByteBuffer.allocate(4), got);
+            TransportSuite.Done sent = new TransportSuite.Done();
+            t1.send(0, 3, ByteBuffer.allocate(4), sent);
+            Throwable f1 = assertThrows(ExecutionException.class, () -> sent.get(20, TimeUnit.SECONDS)).getCause();
+            assertTrue(f1.getMessage().startsWith("rank 1: connect: handshake with rank 0 at ")
+                    && f1.getMessage().contains("did not prove JCCL_SECRET"), f1::getMessage);
+            Throwable f0 = assertThrows(ExecutionException.class, () -> got.get(20, TimeUnit.SECONDS)).getCause();
+            assertTrue(f0.getMessage().startsWith("rank 0: connect: refused a connection: rank 1 did not prove"),
+                    f0::getMessage);
+        } finally {
+            t0.close();
+            t1.close();
+        }
+    }
+
+    /** A peer that is gone before the first message to it fails that message at once, naming the peer and its address. */
+    @Test
+    void aPeerThatCannotBeReachedFailsTheFirstMessageToItNamingItsAddress() throws Exception {
+        List<byte[]> addresses = new ArrayList<>();
+        List<CompletableFuture<Transport>> fs = open(new String[] {null, null}, null, addresses);
+        Transport t0 = fs.get(0).get(20, TimeUnit.SECONDS);
+        Transport t1 = fs.get(1).get(20, TimeUnit.SECONDS);
+        try {
+            String where = published(addresses.get(0)).toString();
+            t0.close();
+            TransportSuite.Done sent = new TransportSuite.Done();
+            long start = System.nanoTime();
+            t1.send(0, 3, ByteBuffer.allocate(4), sent);
+            Throwable f = assertThrows(ExecutionException.class, () -> sent.get(20, TimeUnit.SECONDS)).getCause();
+            assertTrue(f.getMessage().startsWith("rank 1: connect: cannot connect to rank 0 at " + where + ": "),
+                    f::getMessage);
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "it took longer than the timeout");
+            TransportSuite.Done again = new TransportSuite.Done();
+            t1.send(0, 3, ByteBuffer.allocate(4), again);
+            assertEquals(f, assertThrows(ExecutionException.class, () -> again.get(5, TimeUnit.SECONDS)).getCause());
+        } finally {
+            t1.close();
+        }
     }
 
     @Test
@@ -145,10 +190,7 @@ class TcpConnectTest {
         Transport t0 = fs.get(0).get(20, TimeUnit.SECONDS);
         Transport t1 = fs.get(1).get(20, TimeUnit.SECONDS);
         try {
-            ByteBuffer a = ByteBuffer.wrap(addresses.get(0));
-            byte[] ip = new byte[a.get()];
-            a.get(ip);
-            InetSocketAddress rank0 = new InetSocketAddress(InetAddress.getByAddress(ip), a.getInt());
+            InetSocketAddress rank0 = published(addresses.get(0));
             // garbage, a header that claims a terabyte of HELLO payload, and silence: each is cut off
             for (byte[] junk : new byte[][] {new byte[3], "GET / HTTP/1.1\r\nHost: jccl\r\n\r\n".getBytes(),
                 ByteBuffer.allocate(24).putInt(0x4A43434C).put((byte) 1).put((byte) 2).putShort((short) 0)

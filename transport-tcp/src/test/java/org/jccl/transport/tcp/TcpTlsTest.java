@@ -86,13 +86,13 @@ class TcpTlsTest {
     }
 
     @Test
-    void aTlsRankAndAPlainRankCannotConnect() {
+    void aTlsRankAndAPlainRankCannotConnect() throws Exception {
         ExecutionException e = assertRefused(new TlsIdentity[] {null, identity(ca, "rank1")});
         assertTrue(e.getCause().getMessage().contains("TLS"), e.getCause()::getMessage);
     }
 
     @Test
-    void aDataConnectionWithACertificateAnotherCaSignedIsRefused() {
+    void aDataConnectionWithACertificateAnotherCaSignedIsRefused() throws Exception {
         ExecutionException e = assertRefused(new TlsIdentity[] {identity(ca, "rank0"), identity(rogue, "rank1")});
         assertTrue(e.getCause().getMessage().contains("TLS"), e.getCause()::getMessage);
     }
@@ -186,18 +186,24 @@ class TcpTlsTest {
     }
 
     /** Opening two transports with these identities fails on rank 1 (the connecting side); its failure. */
-    private ExecutionException assertRefused(TlsIdentity[] ids) {
-        Duration timeout = Duration.ofSeconds(3);
-        CompletableFuture<List<Transport>> f = CompletableFuture.supplyAsync(() -> {
-            try {
-                return open(ids, timeout);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        ExecutionException e = assertThrows(ExecutionException.class,
-                () -> f.get(30, TimeUnit.SECONDS).forEach(Transport::close));
-        return e.getCause() instanceof IllegalStateException i && i.getCause() instanceof ExecutionException x ? x : e;
+    /**
+     * Opens two ranks with {@code ids} (they open: connections wait for the first message) and sends
+     * rank 1's first message to rank 0, whose handshake must fail; returns how the send failed.
+     */
+    private ExecutionException assertRefused(TlsIdentity[] ids) throws Exception {
+        List<Transport> ts = open(ids, Duration.ofSeconds(3));
+        try {
+            Done got = new Done();
+            ts.get(0).recv(1, 5, ByteBuffer.allocate(4), got);
+            Done sent = new Done();
+            ts.get(1).send(0, 5, ByteBuffer.allocate(4), sent);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> sent.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().startsWith("rank 1: connect: handshake with rank 0 at "),
+                    e.getCause()::getMessage);
+            return e;
+        } finally {
+            ts.forEach(Transport::close);
+        }
     }
 
     /** Opens one transport per identity (null: no TLS), ranks as threads. */

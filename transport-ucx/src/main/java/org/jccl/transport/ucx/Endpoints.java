@@ -12,12 +12,14 @@ import org.openucx.jucx.ucp.UcpRequest;
 import org.openucx.jucx.ucp.UcpWorker;
 
 /**
- * One UCX endpoint per peer, made from the worker addresses the bootstrap exchanged, with peer
- * error handling: UCX reports a lost peer through {@code lost}. A peer on the same machine may also
- * get a single-copy endpoint, without error handling, for large messages: over shared memory UCX
- * 1.13 gives an endpoint with peer error handling no cma lane, so its large messages cross UCX's
- * FIFO in fragments, copied in and out, where cma copies once, straight from the sender's memory
- * (4 ranks on 2 cores, 1-4 MiB: allgather, all-to-all and broadcast 1.5-2x faster). The first
+ * One UCX endpoint per peer, made the first time this rank sends to the peer (so that a rank holds
+ * endpoints to the peers its collectives use, not to the whole job), from the worker addresses the
+ * bootstrap exchanged, with peer error handling: UCX reports a lost peer through {@code lost}. A
+ * receive needs no endpoint: UCX matches tagged messages on the worker. A peer on the same machine
+ * may also get a single-copy endpoint, without error handling, for large messages: over shared
+ * memory UCX 1.13 gives an endpoint with peer error handling no cma lane, so its large messages cross
+ * UCX's FIFO in fragments, copied in and out, where cma copies once, straight from the sender's
+ * memory (4 ranks on 2 cores, 1-4 MiB: allgather, all-to-all and broadcast 1.5-2x faster). The first
  * endpoint's loss report covers both. Driving thread only.
  */
 final class Endpoints {
@@ -31,7 +33,11 @@ final class Endpoints {
     /** How long closing waits for forced closes, which end at once unless UCX is wedged. */
     private static final long FORCE_NANOS = 1_000_000_000L;
 
+    private final int rank;
     private final UcpWorker worker;
+    private final byte[][] addresses;
+    private final IntPredicate wantsSingleCopy;
+    private final LossListener listener;
     private final UcpEndpoint[] endpoints;
     /** The single-copy endpoint to each peer, or null. */
     private final UcpEndpoint[] singleCopy;
@@ -42,36 +48,47 @@ final class Endpoints {
      *     agree, since UCX pairs a peer's endpoints with this rank's in the order they are made
      */
     Endpoints(int rank, UcpWorker worker, byte[][] addresses, IntPredicate singleCopy, LossListener listener) {
+        this.rank = rank;
         this.worker = worker;
+        this.addresses = addresses;
+        this.wantsSingleCopy = singleCopy;
+        this.listener = listener;
         this.endpoints = new UcpEndpoint[addresses.length];
         this.singleCopy = new UcpEndpoint[addresses.length];
-        for (int p = 0; p < addresses.length; p++) {
-            if (p == rank) {
-                continue;
-            }
-            int peer = p;
-            ConnectionEvent event = ConnectionEvent.begin("ucx", rank, peer);
-            ByteBuffer remote = ByteBuffer.allocateDirect(addresses[p].length).put(addresses[p]).flip();
-            endpoints[p] = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote).setPeerErrorHandlingMode()
-                    .setErrorHandler((ep, status, message) -> listener.lost(peer, new JcclException(rank, "transport",
-                            "lost rank " + peer + ": " + message + " (UCX status " + status + "; did it exit or crash?)"))));
-            if (singleCopy.test(p)) {
-                this.singleCopy[p] = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote));
-            }
-            // UCX connects lazily: this times the endpoints' creation, and names no socket addresses
-            ConnectionEvent.connected(event, peer, "worker of rank " + rank, "worker of rank " + peer
-                    + (this.singleCopy[p] != null ? " (and a single-copy endpoint)" : ""));
+    }
+
+    /** Makes the endpoints to {@code peer}, the one with error handling first. */
+    private void open(int peer) {
+        ConnectionEvent event = ConnectionEvent.begin("ucx", rank, peer);
+        ByteBuffer remote = ByteBuffer.allocateDirect(addresses[peer].length).put(addresses[peer]).flip();
+        endpoints[peer] = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote).setPeerErrorHandlingMode()
+                .setErrorHandler((ep, status, message) -> listener.lost(peer, new JcclException(rank, "transport",
+                        "lost rank " + peer + ": " + message + " (UCX status " + status + "; did it exit or crash?)"))));
+        if (wantsSingleCopy.test(peer)) {
+            singleCopy[peer] = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(remote));
         }
+        // UCX wires up in the background: this times the endpoints' creation, and names no socket addresses
+        ConnectionEvent.connected(event, peer, "worker of rank " + rank, "worker of rank " + peer
+                + (singleCopy[peer] != null ? " (and a single-copy endpoint)" : ""));
+    }
+
+    /** Whether this rank has made endpoints to {@code peer}. */
+    boolean has(int peer) {
+        return endpoints[peer] != null;
     }
 
     /** The endpoint to {@code peer} with error handling, for control messages and data. */
     UcpEndpoint to(int peer) {
+        if (endpoints[peer] == null) {
+            open(peer);
+        }
         return endpoints[peer];
     }
 
     /** The endpoint for data to {@code peer}: the single-copy one if asked for and there is one. */
     UcpEndpoint forData(int peer, boolean singleCopyLane) {
-        return singleCopyLane && singleCopy[peer] != null ? singleCopy[peer] : endpoints[peer];
+        UcpEndpoint ep = to(peer);
+        return singleCopyLane && singleCopy[peer] != null ? singleCopy[peer] : ep;
     }
 
     /**

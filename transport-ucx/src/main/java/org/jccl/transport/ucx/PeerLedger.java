@@ -105,15 +105,6 @@ final class PeerLedger {
         return out;
     }
 
-    /** How many peers failed or left. */
-    int goneCount() {
-        int n = 0;
-        for (boolean g : gone) {
-            n += g ? 1 : 0;
-        }
-        return n;
-    }
-
     /** The peer failed or left: nothing more is posted with it. */
     void markGone(int peer) {
         gone[peer] = true;

@@ -19,11 +19,11 @@ import org.openucx.jucx.ucp.UcpWorker;
 import org.openucx.jucx.ucp.UcpWorkerParams;
 
 /**
- * One rank's UCX transport: one UCX worker with an endpoint to every peer, made from worker
- * addresses exchanged through the bootstrap (with each rank's {@link Placement}, to tell whether
+ * One rank's UCX transport: one UCX worker with an endpoint to each peer it talks to, made on first
+ * use from worker addresses exchanged through the bootstrap (with each rank's {@link Placement}, to tell whether
  * ranks outnumber the cores). Its parts:
  * <ul>
- *   <li>{@link Endpoints}: one per peer, with peer error handling, a single-copy one beside it for
+ *   <li>{@link Endpoints}: one per peer, made on demand, with peer error handling, a single-copy one beside it for
  *       large messages to a peer on the same machine, and how they close;</li>
  *   <li>{@link SingleCopyLanes}: which messages take the single-copy endpoint;</li>
  *   <li>{@link WorkerDriver}: who drives the worker (the caller, else a progress thread) and how
@@ -234,6 +234,9 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
                         UcxTags.data(rank, op.tag, lane), null);
                 poll(op);
                 return;
+            }
+            if (!op.upTo) {
+                endpoints.to(peer); // not to receive (the worker matches), but so that UCX reports the peer's loss
             }
             // a message already waiting in UCX would complete the receive at once, and JUCX then does
             // not report its length: take it from the queue here, where its length is known
@@ -533,13 +536,16 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         }
         // why its job broke, if it did
         String why = failure == null ? "" : failure.getMessage();
-        int[] left = {size - 1 - ledger.goneCount()};
+        int[] left = {0};
+        for (int p = 0; p < size; p++) {
+            left[0] += owesGoodbye(p) ? 1 : 0;
+        }
         if (left[0] == 0) {
             said.complete(null);
             return;
         }
         for (int p = 0; p < size; p++) {
-            if (p != rank && !ledger.gone(p)) {
+            if (owesGoodbye(p)) {
                 control.sendGoodbye(endpoints.to(p), ledger.sentTo(p), why, () -> {
                     if (--left[0] == 0) {
                         said.complete(null);
@@ -590,9 +596,23 @@ final class UcxTransport implements Transport, WorkerDriver.Worker, ControlMessa
         staging.clear();
     }
 
-    /** True when every peer has said goodbye or is gone. */
+    /**
+     * Whether this rank tells {@code peer} it closes: every peer it has endpoints to (it posted a send
+     * or a receive with it, so the peer did likewise with this rank and waits to hear), and, when its
+     * job broke, every peer, which may wait for a message from this rank that will never come.
+     */
+    private boolean owesGoodbye(int peer) {
+        return peer != rank && !ledger.gone(peer) && (failure != null || endpoints.has(peer));
+    }
+
+    /** True when every peer this rank has endpoints to has said goodbye or is gone. */
     private boolean everyPeerLeft() {
-        return ledger.goneCount() == size - 1;
+        for (int p = 0; p < size; p++) {
+            if (p != rank && !ledger.gone(p) && endpoints.has(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A peer that failed without closing in order: only a forced close ends its endpoint. */
